@@ -1,0 +1,68 @@
+/** Base class of every Switchyard error: a stable `code` callers can switch on. */
+export class SwitchyardError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** A process yielded a command whose ID no installed plugin handles. */
+export class UnknownCommandError extends SwitchyardError {
+  readonly commandId: number;
+  constructor(commandId: number) {
+    super('UNKNOWN_COMMAND', `no handler is registered for command ID ${commandId}: is the plugin that owns it installed?`);
+    this.commandId = commandId;
+  }
+}
+
+/** Two modules claimed the same command ID. */
+export class CommandCollisionError extends SwitchyardError {
+  readonly commandId: number;
+  readonly owner: string;
+  readonly claimant: string;
+  constructor(commandId: number, owner: string, claimant: string) {
+    super('COMMAND_COLLISION', `command ID ${commandId} is claimed by "${owner}" and cannot be claimed by "${claimant}"`);
+    this.commandId = commandId;
+    this.owner = owner;
+    this.claimant = claimant;
+  }
+}
+
+/** A module claimed an ID of a system range (1–255) that belongs to another module. */
+export class SystemRangeError extends SwitchyardError {
+  readonly commandId: number;
+  readonly claimant: string;
+  constructor(commandId: number, claimant: string, rangeOwner: string, first: number, last: number) {
+    super(
+      'SYSTEM_RANGE',
+      `"${claimant}" cannot claim command ID ${commandId}: IDs ${first}–${last} are reserved for the system module "${rangeOwner}"; custom plugins use IDs 256 and up`,
+    );
+    this.commandId = commandId;
+    this.claimant = claimant;
+  }
+}
+
+/** A module registered a handler for an ID it did not claim. */
+export class UnclaimedCommandError extends SwitchyardError {
+  readonly commandId: number;
+  constructor(commandId: number, module: string, owner: string | undefined) {
+    super(
+      'UNCLAIMED_COMMAND',
+      owner === undefined
+        ? `"${module}" registers a handler for command ID ${commandId}, which it did not claim`
+        : `"${module}" registers a handler for command ID ${commandId}, which is claimed by "${owner}"`,
+    );
+    this.commandId = commandId;
+  }
+}
+
+/** Registry misuse: a second handler for one ID, or a registration after freeze(). */
+export class RegistryError extends SwitchyardError {
+  readonly commandId: number;
+  constructor(code: 'DUPLICATE_HANDLER' | 'REGISTRY_FROZEN', commandId: number, message: string) {
+    super(code, message);
+    this.commandId = commandId;
+  }
+}

@@ -1,0 +1,68 @@
+import type { BootContext } from '@switchyard/boot';
+import { ClaimTable, type ClaimSpec, type Handler } from '@switchyard/dispatcher';
+import type { Clock } from './clock.js';
+import { PluginError } from './errors.js';
+import type { Runtime } from './runtime.js';
+
+/**
+ * A handler map keyed by command ID. `Handler<never>` accepts handlers typed for their
+ * own command class: the registry routes only that ID to them.
+ */
+export type HandlerMap = Readonly<Record<number, Handler<never>>>;
+
+/** What a plugin's setup sees: its own name, the runtime it extends, the clock. */
+export interface PluginContext {
+  readonly name: string;
+  readonly runtime: Runtime;
+  readonly clock: Clock;
+  /** Values earlier boot components provided. */
+  readonly boot: BootContext;
+}
+
+export interface PluginSetup {
+  handlers?: HandlerMap;
+  /** After every plugin loaded and the registry froze. */
+  start?: () => void | Promise<void>;
+  /** At shutdown, in reverse boot order, after all processes ended. */
+  stop?: () => void | Promise<void>;
+}
+
+export interface PluginSpec {
+  /** The module name; for system IDs (1–255) it must be the range's owner (e.g. "clock"). */
+  name: string;
+  /** The IDs this plugin owns: an inclusive range or a list. */
+  commands: ClaimSpec;
+  dependsOn?: readonly string[];
+  handlers?: HandlerMap;
+  setup?: (ctx: PluginContext) => PluginSetup | void | Promise<PluginSetup | void>;
+}
+
+export interface Plugin extends Readonly<PluginSpec> {
+  readonly dependsOn: readonly string[];
+}
+
+const NAME = /^[a-z0-9][a-z0-9._-]*$/i;
+
+/**
+ * Define a plugin: the IDs it claims and the handlers (static, or built in `setup`) it
+ * registers for them. Claim problems that do not depend on other plugins (bad IDs, a
+ * system range owned by another module) are refused here, at once.
+ */
+export function definePlugin(spec: PluginSpec): Plugin {
+  const name = spec?.name;
+  if (typeof name !== 'string' || !NAME.test(name)) {
+    throw new PluginError(String(name), 'name must be a non-empty string of letters, digits, ".", "_" or "-"');
+  }
+  if (spec.commands === undefined || spec.commands === null) throw new PluginError(name, 'commands is required ({ first, last } or a list of IDs)');
+  // Validates every ID (RangeError naming the value) and the system-range owner.
+  new ClaimTable().claim(name, spec.commands);
+  if (spec.setup !== undefined && typeof spec.setup !== 'function') throw new PluginError(name, 'setup must be a function');
+  if (spec.handlers !== undefined && (typeof spec.handlers !== 'object' || spec.handlers === null)) {
+    throw new PluginError(name, 'handlers must be an object mapping command IDs to handler functions');
+  }
+  const dependsOn = spec.dependsOn ?? [];
+  if (!Array.isArray(dependsOn) || dependsOn.some((d) => typeof d !== 'string')) {
+    throw new PluginError(name, 'dependsOn must be an array of plugin names');
+  }
+  return Object.freeze({ ...spec, dependsOn: Object.freeze([...dependsOn]) });
+}

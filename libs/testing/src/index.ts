@@ -1,0 +1,2 @@
+export * from './virtual-clock.js';
+export * from './test-runtime.js';
