@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { expectTypeOf } from 'vitest';
+import { all, createRuntime, race, receive, type Message } from '../src/index.js';
+import { Boom, Echo, Hold, Later, probePlugin } from './probe.js';
+
+async function started() {
+  const probe = probePlugin();
+  const rt = createRuntime({ plugins: [probe] });
+  await rt.start();
+  return { rt, probe };
+}
+
+describe('all()', () => {
+  it('dispatches every command in one step and resumes with the results in order', async () => {
+    const { rt, probe } = await started();
+    const result = await rt.run(function* () {
+      const r = yield* all([new Later('slow'), new Echo(2), new Later(true)]);
+      expectTypeOf(r).toEqualTypeOf<[string, number, boolean]>();
+      return r;
+    });
+    expect(result).toEqual(['slow', 2, true]);
+    expect(probe.tags).toEqual([2, 3, 4]);
+    await rt.stop();
+  });
+
+  it('resolves at once for an empty list', async () => {
+    const { rt } = await started();
+    expect(await rt.run(function* () {
+      return yield* all([]);
+    })).toEqual([]);
+    await rt.stop();
+  });
+
+  it('fails with the first error and aborts the members still in flight', async () => {
+    const { rt, probe } = await started();
+    const pid = rt.spawn(function* () {
+      return yield* all([new Hold(), new Hold()]);
+    });
+    await rt.whenIdle();
+    const [a, b] = probe.held;
+    b!.receiver.completeYield(b!.tag, undefined, new Error('second failed'));
+    const reason = await rt.wait(pid);
+    expect(reason).toMatchObject({ kind: 'error', error: { message: 'second failed' } });
+    expect(a!.ctx.signal.aborted).toBe(true);
+    a!.receiver.completeYield(a!.tag, 'late');
+    expect(rt.stats().lateCompletions).toBe(1);
+    await rt.stop();
+  });
+
+  it('reports a synchronous handler error of a member', async () => {
+    const { rt } = await started();
+    await expect(rt.run(function* () {
+      yield* all([new Echo(1), new Boom('member 2 broke')]);
+    })).rejects.toThrow('member 2 broke');
+    await rt.stop();
+  });
+
+  it('refuses a nested all()', async () => {
+    const { rt } = await started();
+    await expect(rt.run(function* () {
+      yield* all([all([new Echo(1)])]);
+    })).rejects.toMatchObject({ code: 'BAD_YIELD' });
+    await rt.stop();
+  });
+});
+
+describe('race()', () => {
+  it('resumes with the first result and aborts the rest', async () => {
+    const { rt, probe } = await started();
+    const pid = rt.spawn(function* () {
+      return yield* race([new Hold(), new Later('later wins')]);
+    });
+    const reason = await rt.wait(pid);
+    expect(reason).toEqual({ kind: 'normal', value: 'later wins' });
+    expect(probe.held[0]!.ctx.signal.aborted).toBe(true);
+    await rt.stop();
+  });
+
+  it('lets a message win over a slow command, and a receive that lost is not left waiting', async () => {
+    const { rt } = await started();
+    const pid = rt.spawn(function* () {
+      const first = yield* race([receive<string>({ topic: 'go' }), new Hold()]);
+      const lost = yield* race([new Later('command'), receive({ topic: 'never' })]);
+      // The lost receive must not swallow this message.
+      const next = yield* receive<string>({ topic: 'never' });
+      return [(first as Message<string>).payload, lost, next.payload];
+    });
+    await rt.whenIdle();
+    rt.send(pid, 'go', 'message');
+    await new Promise((r) => setTimeout(r, 5));
+    rt.send(pid, 'never', 'still delivered');
+    expect(await rt.wait(pid)).toEqual({ kind: 'normal', value: ['message', 'command', 'still delivered'] });
+    await rt.stop();
+  });
+
+  it('refuses an empty race', () => {
+    expect(() => race([])).toThrow(TypeError);
+  });
+});
