@@ -63,7 +63,7 @@ function collision(e: { commandId: number; owner: string; claimant: string }, pl
   const shared = ownerIds.filter((id) => claimantIds.has(id));
   const names = commandNamesOf(app);
   const named = shared.filter((id) => names.has(id)).slice(0, 4);
-  const which = named.length > 0 ? ` (${named.map((id) => `${id} ${names.get(id)}`).join(', ')}${shared.length > named.length ? ', …' : ''})` : '';
+  const which = named.length > 0 ? ` (among them ${named.map((id) => `${id} ${names.get(id)}`).join(', ')})` : '';
   return (
     `plugins "${e.owner}" (claims ${formatIds(ownerIds)}) and "${e.claimant}" (claims ${formatIds([...claimantIds])}) ` +
     `both claim command ID${shared.length === 1 ? '' : 's'} ${formatIds(shared)}${which}. Each command ID belongs to exactly one plugin: ` +

@@ -68,12 +68,16 @@ export class FileExistsError extends SwitchyardError {
   }
 }
 
-/** A top-level process threw in its cleanup while the app was stopping. */
+/** A top-level process threw in its cleanup while the app was stopping, or outlived the stop timeout. */
 export class ProcessStopError extends SwitchyardError {
   readonly process: string;
   readonly pid: string;
   constructor(process: string, pid: string, cause: unknown) {
-    super('PROCESS_STOP_FAILED', `process "${process}" (${pid}) failed while stopping: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(
+      'PROCESS_STOP_FAILED',
+      cause instanceof Error ? `process "${process}" (${pid}) failed while stopping: ${cause.message}` : `process "${process}" (${pid}): ${String(cause)}`,
+      { cause },
+    );
     this.process = process;
     this.pid = pid;
   }

@@ -57,7 +57,7 @@ export function formatCommandTable(plugins: readonly InspectedPlugin[]): string 
       for (const c of p.commands) lines.push([String(c.id), '-']);
     } else {
       for (const c of named) lines.push([String(c.id), c.name!]);
-      if (unnamed > 0) lines.push(['', `(+${unnamed} claimed ID${unnamed === 1 ? '' : 's'} without a command)`]);
+      if (unnamed > 0) lines.push(['', `(+${unnamed} more claimed ID${unnamed === 1 ? '' : 's'}, unnamed)`]);
     }
     if (lines.length === 0) lines.push(['', '(no IDs)']);
     lines.forEach(([id, name], i) => rows.push([i === 0 ? label : '', i === 0 ? claims : '', id, name]));

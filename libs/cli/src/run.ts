@@ -68,8 +68,10 @@ export async function runApp(app: App, options: RunOptions = {}): Promise<RunRes
     void rt.wait(pid).then((reason) => {
       running--;
       if (stopping) {
-        // Cancellation is how a stop ends processes; only an error in their cleanup is news.
+        // Cancellation is how a stop ends processes; an error in their cleanup, or having to be
+        // terminated because they outlived the stop timeout, is news.
         if (reason.kind === 'error') stopErrors.push(new ProcessStopError(proc.name, pid, reason.error));
+        if (reason.kind === 'terminated') stopErrors.push(new ProcessStopError(proc.name, pid, `it did not end within ${stopTimeoutMs} ms of being cancelled and was terminated`));
         return;
       }
       if (reason.kind !== 'normal') finish({ kind: 'failed', process: proc.name, pid, reason });

@@ -31,7 +31,7 @@ const OP_STOP = 6;
  */
 const BATCHES_PER_TURN = 64;
 /** A queue array longer than this after a burst is released rather than kept as the spare. */
-const QUEUE_RETAIN_SLOTS = 1 << 16;
+const QUEUE_RETAIN_SLOTS = 1 << 13;
 
 interface SendWithSignal {
   readonly event: Event;
@@ -43,25 +43,41 @@ interface UnsubscribeRequest {
   readonly resolve: (removed: boolean) => void;
 }
 
-/** The bus's record of a subscription: the channel plus what the loop needs to route to it. */
+interface AbortLink {
+  readonly signal: AbortSignal;
+  readonly listener: () => void;
+}
+
+interface PendingSubscribe {
+  readonly resolve: (value: Subscription) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+interface Removal {
+  readonly promise: Promise<void>;
+  resolve: (() => void) | null;
+}
+
+/**
+ * The bus's record of a subscription: the channel plus what the loop needs to
+ * route to it. Rarely used parts (signal, pending subscribe, removal) live in
+ * side objects so that an idle subscription stays small.
+ */
 class BusSubscription extends Channel implements Indexed {
   readonly systemFilter: ParsedPattern | null;
   readonly kindFilter: Matcher | null;
-  readonly systemPattern: string;
   indexSlot = -1;
   active = false;
-  readonly signal: AbortSignal | null;
-  onAbort: (() => void) | null = null;
-  settle: ((value: Subscription) => void) | null = null;
-  fail: ((error: unknown) => void) | null = null;
-  private removal: Promise<void> | null = null;
-  removed: (() => void) | null = null;
+  /** The subscription's signal, until the subscription is applied. Then `abort` takes over. */
+  signal: AbortSignal | null;
+  abort: AbortLink | null = null;
+  pending: PendingSubscribe | null = null;
+  removal: Removal | null = null;
   private readonly bus: EventBus;
 
   constructor(
     bus: EventBus,
     id: number,
-    system: string,
     systemFilter: ParsedPattern | null,
     kindFilter: Matcher | null,
     bufferSize: number,
@@ -70,10 +86,13 @@ class BusSubscription extends Channel implements Indexed {
   ) {
     super(id, bufferSize, policy);
     this.bus = bus;
-    this.systemPattern = system;
     this.systemFilter = systemFilter;
     this.kindFilter = kindFilter;
     this.signal = signal;
+  }
+
+  get systemPattern(): string {
+    return this.systemFilter === null ? '' : this.systemFilter.pattern;
   }
 
   protected override roomAvailable(): void {
@@ -81,7 +100,7 @@ class BusSubscription extends Channel implements Indexed {
   }
 
   protected override requestRemoval(): Promise<void> {
-    return (this.removal ??= this.bus._remove(this));
+    return this.bus._remove(this);
   }
 }
 
@@ -158,8 +177,7 @@ export class EventBus {
     }
     if (this.closing) return Promise.reject(new BusClosedError(`subscribe to "${system}"`));
     const p = new Promise<Subscription>((resolve, reject) => {
-      sub.settle = resolve;
-      sub.fail = reject;
+      sub.pending = { resolve, reject };
     });
     this.enqueue(OP_SUBSCRIBE, sub);
     return p;
@@ -250,11 +268,15 @@ export class EventBus {
 
   /** @internal Queues the removal of a subscription whose channel already ended. */
   _remove(sub: BusSubscription): Promise<void> {
+    if (sub.removal !== null) return sub.removal.promise;
     if (this.ended || !sub.active) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      sub.removed = resolve;
-      this.enqueue(OP_REMOVE, sub);
+    let resolve!: () => void;
+    const promise = new Promise<void>((r) => {
+      resolve = r;
     });
+    sub.removal = { promise, resolve };
+    this.enqueue(OP_REMOVE, sub);
+    return promise;
   }
 
   private prepare(system: string, kind: string | undefined, options: SubscribeOptions): BusSubscription {
@@ -274,7 +296,6 @@ export class EventBus {
     return new BusSubscription(
       this,
       this.nextId++,
-      system,
       systemFilter,
       compileFilter(kind),
       bufferSize,
@@ -424,19 +445,18 @@ export class EventBus {
   }
 
   private applySubscribe(sub: BusSubscription): void {
-    const settle = sub.settle!;
-    const fail = sub.fail!;
-    sub.settle = null;
-    sub.fail = null;
+    const pending = sub.pending!;
+    sub.pending = null;
     const signal = sub.signal;
+    sub.signal = null;
     if (signal !== null && signal.aborted) {
       sub.end(true);
-      fail(new AbortedError(`subscribe to "${sub.systemPattern}"`, signal.reason));
+      pending.reject(new AbortedError(`subscribe to "${sub.systemPattern}"`, signal.reason));
       return;
     }
     if (this.active >= this.maxSubscribers) {
       sub.end(true);
-      fail(new TooManySubscribersError(this.maxSubscribers, sub.systemPattern));
+      pending.reject(new TooManySubscribersError(this.maxSubscribers, sub.systemPattern));
       return;
     }
     this.index.add(sub);
@@ -444,13 +464,13 @@ export class EventBus {
     this.active++;
     sub.active = true;
     if (signal !== null) {
-      const onAbort = (): void => {
+      const listener = (): void => {
         void sub.close();
       };
-      sub.onAbort = onAbort;
-      signal.addEventListener('abort', onAbort, { once: true });
+      sub.abort = { signal, listener };
+      signal.addEventListener('abort', listener, { once: true });
     }
-    settle(sub);
+    pending.resolve(sub);
   }
 
   private applyRemove(sub: BusSubscription): void {
@@ -462,17 +482,23 @@ export class EventBus {
       this.detach(sub);
       sub.end(true);
     }
-    const removed = sub.removed;
-    if (removed !== null) {
-      sub.removed = null;
-      removed();
+    this.settleRemoval(sub);
+  }
+
+  private settleRemoval(sub: BusSubscription): void {
+    const removal = sub.removal;
+    if (removal !== null && removal.resolve !== null) {
+      const resolve = removal.resolve;
+      removal.resolve = null;
+      resolve();
     }
   }
 
   private detach(sub: BusSubscription): void {
-    if (sub.onAbort !== null) {
-      sub.signal!.removeEventListener('abort', sub.onAbort);
-      sub.onAbort = null;
+    const abort = sub.abort;
+    if (abort !== null) {
+      abort.signal.removeEventListener('abort', abort.listener);
+      sub.abort = null;
     }
   }
 
@@ -480,11 +506,11 @@ export class EventBus {
     switch (op) {
       case OP_SUBSCRIBE: {
         const sub = payload as BusSubscription;
-        const fail = sub.fail!;
-        sub.settle = null;
-        sub.fail = null;
+        const pending = sub.pending!;
+        sub.pending = null;
+        sub.signal = null;
         sub.end(true);
-        fail(new BusClosedError(`subscribe to "${sub.systemPattern}"`));
+        pending.reject(new BusClosedError(`subscribe to "${sub.systemPattern}"`));
         break;
       }
       case OP_REMOVE:
@@ -511,11 +537,7 @@ export class EventBus {
       this.detach(sub);
       // The bus stopped, the subscriber did not: it may still read what was delivered.
       sub.end(false);
-      const removed = sub.removed;
-      if (removed !== null) {
-        sub.removed = null;
-        removed();
-      }
+      this.settleRemoval(sub);
     }
     this.byId.clear();
     this.index.clear();

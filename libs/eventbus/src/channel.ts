@@ -20,6 +20,21 @@ const OPEN = 0;
 /** The bus stopped: no new events, but readers still get what is buffered. */
 const DRAINING = 1;
 const ENDED = 2;
+const STATE_MASK = 3;
+/** A consumer call is running. */
+const BUSY = 4;
+/** consumer.end() was called. */
+const END_NOTIFIED = 8;
+/** Someone got PUSH_FULL and waits for `roomAvailable`. */
+const ROOM_WANTED = 16;
+const POLICY_SHIFT = 5;
+
+/** The in-flight call of an async consumer, and the callbacks that finish it (made once per channel). */
+interface AsyncCall {
+  inflight: Event | undefined;
+  readonly settled: () => void;
+  readonly rejected: (error: unknown) => void;
+}
 
 /** Buffer slots allocated up front; the ring grows toward `bufferSize` only when needed. */
 const INITIAL_RING = 8;
@@ -87,23 +102,41 @@ export class Channel implements Subscription {
   private head = 0;
   private count = 0;
   private readonly cap: number;
-  private readonly policy: number;
-  private state = OPEN;
+  /**
+   * State, overflow policy and flags packed in one small integer: a bus may hold
+   * thousands of idle channels, and each separate field costs a heap slot.
+   */
+  private bits: number;
   private droppedCount = 0;
   private readers: Array<(r: IteratorResult<Event, undefined>) => void> | null = null;
   private consumer: ChannelConsumer | null = null;
-  private busy = false;
-  private endNotified = false;
-  private inflight: Event | undefined = undefined;
-  private settled: (() => void) | null = null;
-  private rejected: ((e: unknown) => void) | null = null;
-  /** Someone got PUSH_FULL and waits for `roomAvailable`. */
-  private roomWanted = false;
+  /** Only for consumers whose handler returned a promise. */
+  private async: AsyncCall | null = null;
 
   constructor(id: number, bufferSize: number, policy: number) {
     this.id = id;
     this.cap = bufferSize;
-    this.policy = policy;
+    this.bits = OPEN | (policy << POLICY_SHIFT);
+  }
+
+  private get state(): number {
+    return this.bits & STATE_MASK;
+  }
+
+  private set state(state: number) {
+    this.bits = (this.bits & ~STATE_MASK) | state;
+  }
+
+  private get policy(): number {
+    return (this.bits >> POLICY_SHIFT) & 3;
+  }
+
+  private flag(f: number): boolean {
+    return (this.bits & f) !== 0;
+  }
+
+  private setFlag(f: number, on: boolean): void {
+    this.bits = on ? this.bits | f : this.bits & ~f;
   }
 
   get dropped(): number {
@@ -131,7 +164,7 @@ export class Channel implements Subscription {
     if (this.state !== OPEN) return PUSH_CLOSED;
     if (this.count === 0) {
       if (this.consumer !== null) {
-        if (!this.busy) {
+        if (!this.flag(BUSY)) {
           this.invoke(event);
           return PUSH_OK;
         }
@@ -154,7 +187,7 @@ export class Channel implements Subscription {
       this.store(event);
       return PUSH_EVICTED;
     }
-    this.roomWanted = true;
+    this.setFlag(ROOM_WANTED, true);
     return PUSH_FULL;
   }
 
@@ -208,11 +241,11 @@ export class Channel implements Subscription {
       this.readers = null;
       for (const r of readers) r(DONE);
     }
-    if (this.roomWanted) {
-      this.roomWanted = false;
+    if (this.flag(ROOM_WANTED)) {
+      this.setFlag(ROOM_WANTED, false);
       this.roomAvailable();
     }
-    if (this.consumer !== null && !this.busy) this.pump();
+    if (this.consumer !== null && !this.flag(BUSY)) this.pump();
   }
 
   /** Hands the channel to a callback consumer; events already buffered go to it first. */
@@ -250,8 +283,8 @@ export class Channel implements Subscription {
     ring[this.head] = undefined;
     this.head = this.head + 1 === ring.length ? 0 : this.head + 1;
     this.count--;
-    if (this.roomWanted) {
-      this.roomWanted = false;
+    if (this.flag(ROOM_WANTED)) {
+      this.setFlag(ROOM_WANTED, false);
       this.roomAvailable();
     }
     return event;
@@ -265,7 +298,7 @@ export class Channel implements Subscription {
 
   private invoke(event: Event): void {
     const consumer = this.consumer!;
-    this.busy = true;
+    this.bits |= BUSY;
     let result: unknown;
     try {
       result = consumer.handle(event);
@@ -274,36 +307,38 @@ export class Channel implements Subscription {
       result = undefined;
     }
     if (isThenable(result)) {
-      this.inflight = event;
-      this.settled ??= () => this.afterAsync();
-      this.rejected ??= (error: unknown) => {
-        const failed = this.inflight!;
-        this.consumer!.fail(error, failed);
-        this.afterAsync();
-      };
-      result.then(this.settled, this.rejected);
+      const call = (this.async ??= {
+        inflight: undefined,
+        settled: () => this.afterAsync(),
+        rejected: (error: unknown) => {
+          this.consumer!.fail(error, this.async!.inflight!);
+          this.afterAsync();
+        },
+      });
+      call.inflight = event;
+      result.then(call.settled, call.rejected);
       return;
     }
-    this.busy = false;
+    this.bits &= ~BUSY;
     if (this.state === ENDED) this.notifyEnd();
   }
 
   private afterAsync(): void {
-    this.inflight = undefined;
-    this.busy = false;
+    this.async!.inflight = undefined;
+    this.bits &= ~BUSY;
     this.pump();
   }
 
   private pump(): void {
-    while (!this.busy && this.count > 0 && this.state !== ENDED) this.invoke(this.take());
-    if (this.busy) return;
+    while (!this.flag(BUSY) && this.count > 0 && this.state !== ENDED) this.invoke(this.take());
+    if (this.flag(BUSY)) return;
     if (this.state === DRAINING && this.count === 0) this.state = ENDED;
     if (this.state === ENDED) this.notifyEnd();
   }
 
   private notifyEnd(): void {
-    if (this.endNotified || this.consumer === null) return;
-    this.endNotified = true;
+    if (this.flag(END_NOTIFIED) || this.consumer === null) return;
+    this.bits |= END_NOTIFIED;
     this.consumer.end();
   }
 }

@@ -42,10 +42,12 @@ export type PatternShape = 'never' | 'single' | 'exact' | 'all' | 'general';
 export interface ParsedPattern {
   readonly pattern: string;
   readonly shape: PatternShape;
+  /** Only for the general shape; the others are matched without segments (and stay small). */
   readonly segments: readonly Segment[];
 }
 
 const NO_OPTIONS: readonly string[] = Object.freeze([]);
+const NO_SEGMENTS: readonly Segment[] = Object.freeze([]);
 
 function parseSegment(text: string): Segment {
   if (text === '*') return { kind: SEG_STAR, text, options: NO_OPTIONS };
@@ -59,8 +61,8 @@ function parseSegment(text: string): Segment {
 
 export function parsePattern(pattern: string): ParsedPattern {
   if (typeof pattern !== 'string') throw new BadPatternError('pattern', pattern);
-  if (pattern === '') return { pattern, shape: 'never', segments: [] };
-  if (pattern === '*') return { pattern, shape: 'single', segments: [parseSegment('*')] };
+  if (pattern === '') return { pattern, shape: 'never', segments: NO_SEGMENTS };
+  if (pattern === '*') return { pattern, shape: 'single', segments: NO_SEGMENTS };
   const segments = pattern.split('.').map(parseSegment);
   let literals = 0;
   let globstars = 0;
@@ -68,9 +70,9 @@ export function parsePattern(pattern: string): ParsedPattern {
     if (s.kind === SEG_LITERAL) literals++;
     else if (s.kind === SEG_GLOBSTAR) globstars++;
   }
-  const shape: PatternShape =
-    literals === segments.length ? 'exact' : globstars === segments.length ? 'all' : 'general';
-  return { pattern, shape, segments };
+  if (literals === segments.length) return { pattern, shape: 'exact', segments: NO_SEGMENTS };
+  if (globstars === segments.length) return { pattern, shape: 'all', segments: NO_SEGMENTS };
+  return { pattern, shape: 'general', segments };
 }
 
 // Strategies of a compiled matcher: the common shapes get a string-only test,
@@ -106,11 +108,12 @@ class CompiledPattern implements Matcher {
   readonly parsed: ParsedPattern;
   private readonly mode: number;
   private readonly affix: string;
-  private readonly kinds: Uint8Array;
-  // State sets of the simulation, reused by every call: match() is synchronous and
-  // never re-entered, so one pair per matcher is enough and saves an allocation per call.
-  private cur: Uint8Array;
-  private nxt: Uint8Array;
+  // Segment kinds and the two state sets of the simulation (general mode only). The sets
+  // are reused by every call: match() is synchronous and never re-entered, so one pair
+  // per matcher is enough and saves an allocation per call.
+  private readonly kinds: Uint8Array | null = null;
+  private cur: Uint8Array | null = null;
+  private nxt: Uint8Array | null = null;
 
   constructor(parsed: ParsedPattern) {
     this.pattern = parsed.pattern;
@@ -134,10 +137,11 @@ class CompiledPattern implements Matcher {
     }
     this.mode = mode;
     this.affix = affix;
-    this.kinds = Uint8Array.from(segs, (s) => s.kind);
-    const size = mode === M_GENERAL ? n + 1 : 0;
-    this.cur = new Uint8Array(size);
-    this.nxt = new Uint8Array(size);
+    if (mode === M_GENERAL) {
+      this.kinds = Uint8Array.from(segs, (s) => s.kind);
+      this.cur = new Uint8Array(n + 1);
+      this.nxt = new Uint8Array(n + 1);
+    }
   }
 
   match(input: string): boolean {
@@ -175,10 +179,10 @@ class CompiledPattern implements Matcher {
 
   private simulate(input: string): boolean {
     const segs = this.parsed.segments;
-    const kinds = this.kinds;
+    const kinds = this.kinds!;
     const m = segs.length;
-    let cur = this.cur;
-    let nxt = this.nxt;
+    let cur = this.cur!;
+    let nxt = this.nxt!;
     cur.fill(0);
     cur[0] = 1;
     closeOverGlobstars(cur, kinds, m);

@@ -26,14 +26,20 @@ function reportToConsole(error: unknown, event: Event): void {
  * the subscription's buffer (and its overflow policy applies). A synchronous
  * handler is called by the bus loop directly, with no promise per event.
  */
-export class Subscriber {
+export class Subscriber implements ChannelConsumer {
   private readonly subscription: Subscription;
-  /** Resolves when the subscription has ended and its last handler call has settled. */
-  readonly done: Promise<void>;
+  private readonly handler: EventHandler;
+  private readonly onError: ErrorHandler;
+  // `done` is made on demand: most subscribers never ask for it, and an idle
+  // subscriber should cost as little heap as possible.
+  private ended = false;
+  private donePromise: Promise<void> | null = null;
+  private resolveDone: (() => void) | null = null;
 
-  private constructor(subscription: Subscription, done: Promise<void>) {
+  private constructor(subscription: Subscription, handler: EventHandler, onError: ErrorHandler) {
     this.subscription = subscription;
-    this.done = done;
+    this.handler = handler;
+    this.onError = onError;
   }
 
   /** Subscribes and starts calling `handler`; resolves once the bus has applied the subscription. */
@@ -52,23 +58,9 @@ export class Subscriber {
       throw new InvalidArgumentError(`onError must be a function, got ${describeValue(onError)}`);
     }
     const subscription = await bus.subscribe(system, kind, options);
-    let ended!: () => void;
-    const done = new Promise<void>((resolve) => {
-      ended = resolve;
-    });
-    const consumer: ChannelConsumer = {
-      handle: handler,
-      fail(error, event) {
-        try {
-          onError(error, event);
-        } catch {
-          // An error handler that throws has nowhere left to report to; the loop must go on.
-        }
-      },
-      end: ended,
-    };
-    (subscription as Channel).attach(consumer);
-    return new Subscriber(subscription, done);
+    const subscriber = new Subscriber(subscription, handler, onError);
+    (subscription as Channel).attach(subscriber);
+    return subscriber;
   }
 
   get id(): number {
@@ -84,6 +76,18 @@ export class Subscriber {
     return this.subscription.closed;
   }
 
+  /** Resolves when the subscription has ended and its last handler call has settled. */
+  get done(): Promise<void> {
+    if (this.donePromise === null) {
+      this.donePromise = this.ended
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            this.resolveDone = resolve;
+          });
+    }
+    return this.donePromise;
+  }
+
   /**
    * Stops the handler from receiving further events and resolves once the bus
    * removed the subscription. A call already running is not interrupted: await
@@ -91,6 +95,28 @@ export class Subscriber {
    */
   close(): Promise<void> {
     return this.subscription.close();
+  }
+
+  /** @internal ChannelConsumer */
+  handle(event: Event): unknown {
+    return this.handler(event);
+  }
+
+  /** @internal ChannelConsumer */
+  fail(error: unknown, event: Event): void {
+    try {
+      this.onError(error, event);
+    } catch {
+      // An error handler that throws has nowhere left to report to; the loop must go on.
+    }
+  }
+
+  /** @internal ChannelConsumer */
+  end(): void {
+    this.ended = true;
+    const resolve = this.resolveDone;
+    this.resolveDone = null;
+    resolve?.();
   }
 }
 

@@ -69,7 +69,8 @@ function bucketRemove<T extends Indexed>(bucket: T[], item: T): boolean {
  *   input's segments however many `**` the patterns hold.
  */
 export class SubscriptionIndex<T extends Indexed> {
-  private readonly exact = new Map<string, T[]>();
+  /** One item is stored bare (most names have one subscriber); more go into an array. */
+  private readonly exact = new Map<string, T | T[]>();
   private readonly all: T[] = [];
   private readonly single: T[] = [];
   private readonly root = new TrieNode<T>(false);
@@ -89,12 +90,18 @@ export class SubscriptionIndex<T extends Indexed> {
       case 'single':
         return bucketAdd(this.single, item);
       case 'exact': {
-        let bucket = this.exact.get(f.pattern);
-        if (bucket === undefined) {
-          bucket = [];
-          this.exact.set(f.pattern, bucket);
+        const b = this.exact.get(f.pattern);
+        if (b === undefined) {
+          item.indexSlot = 0;
+          this.exact.set(f.pattern, item);
+        } else if (Array.isArray(b)) {
+          bucketAdd(b, item);
+        } else {
+          const pair = [b, item];
+          item.indexSlot = 1;
+          this.exact.set(f.pattern, pair);
         }
-        return bucketAdd(bucket, item);
+        return;
       }
       default: {
         let node = this.root;
@@ -115,9 +122,17 @@ export class SubscriptionIndex<T extends Indexed> {
       case 'single':
         return bucketRemove(this.single, item);
       case 'exact': {
-        const bucket = this.exact.get(f.pattern);
-        if (bucket === undefined || !bucketRemove(bucket, item)) return false;
-        if (bucket.length === 0) this.exact.delete(f.pattern);
+        const b = this.exact.get(f.pattern);
+        if (b === item) {
+          this.exact.delete(f.pattern);
+          item.indexSlot = -1;
+          return true;
+        }
+        if (b === undefined || !Array.isArray(b) || !bucketRemove(b, item)) return false;
+        if (b.length === 1) {
+          b[0]!.indexSlot = 0;
+          this.exact.set(f.pattern, b[0]!);
+        }
         return true;
       }
       default: {
@@ -162,7 +177,10 @@ export class SubscriptionIndex<T extends Indexed> {
     let n = 0;
     if (this.exact.size > 0) {
       const b = this.exact.get(system);
-      if (b !== undefined) for (let i = 0; i < b.length; i++) out[n++] = b[i]!;
+      if (b !== undefined) {
+        if (Array.isArray(b)) for (let i = 0; i < b.length; i++) out[n++] = b[i]!;
+        else out[n++] = b;
+      }
     }
     const all = this.all;
     for (let i = 0; i < all.length; i++) out[n++] = all[i]!;

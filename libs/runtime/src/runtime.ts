@@ -140,6 +140,7 @@ class RuntimeImpl implements Runtime, ProcHost {
   unknownCommands = 0;
   duplicateCompletions = 0;
   lateCompletions = 0;
+  private hookErrors = 0;
   private spawned = 0;
   private exited = 0;
 
@@ -412,6 +413,7 @@ class RuntimeImpl implements Runtime, ProcHost {
       unknownCommands: this.unknownCommands,
       duplicateCompletions: this.duplicateCompletions,
       lateCompletions: this.lateCompletions,
+      exitHookErrors: this.hookErrors,
       processes: { live: this.procs.size, spawned: this.spawned, exited: this.exited },
     };
   }
@@ -560,7 +562,8 @@ class RuntimeImpl implements Runtime, ProcHost {
     const g = new Group(isRace, p.nextTag, cmds, p);
     p.nextTag += n;
     p.group = g;
-    for (let i = 0; i < n && !g.settled; i++) {
+    // A member's handler may end the process (terminate(self)): stop dispatching then.
+    for (let i = 0; i < n && !g.settled && p.state !== DONE; i++) {
       const c = cmds[i] as unknown;
       const tag = g.firstTag + i;
       const m = g.members[i]!;
@@ -727,7 +730,16 @@ class RuntimeImpl implements Runtime, ProcHost {
     }
     const hooks = p.exitHooks;
     p.exitHooks = null;
-    if (hooks !== null) for (const h of hooks) h(reason);
+    if (hooks !== null) {
+      for (const h of hooks) {
+        try {
+          h(reason);
+        } catch {
+          // One plugin's failing cleanup must not skip the others, nor break the caller.
+          this.hookErrors++;
+        }
+      }
+    }
     if (this.observers.length > 0) this.notify({ kind: 'exit', pid: p.pid, reason });
   }
 

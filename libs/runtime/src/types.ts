@@ -64,5 +64,7 @@ export interface RuntimeStats {
   unknownCommands: number;
   duplicateCompletions: number;
   lateCompletions: number;
+  /** Exit hooks (plugin cleanups) that threw; each is isolated from the others. */
+  exitHookErrors: number;
   processes: { live: number; spawned: number; exited: number };
 }

@@ -131,6 +131,7 @@ describe('createRuntime and plugins', () => {
       unknownCommands: 0,
       duplicateCompletions: 0,
       lateCompletions: 0,
+      exitHookErrors: 0,
       processes: { live: 0, spawned: 1, exited: 1 },
     });
     await rt.stop();
@@ -146,6 +147,22 @@ describe('createRuntime and plugins', () => {
     off();
     rt.spawn(function* () {});
     expect(seen).toEqual([`spawn ${pid}`, `exit ${pid}`]);
+    await rt.stop();
+  });
+
+  it('isolates a throwing exit hook from the other hooks and from the caller', async () => {
+    const rt = createRuntime({ plugins: [probePlugin()] });
+    await rt.start();
+    const pid = rt.spawn(function* () {
+      for (;;) yield* new Echo(1);
+    });
+    rt.onExit(pid, () => {
+      throw new Error('bad hook');
+    });
+    const waited = rt.wait(pid);
+    expect(rt.terminate(pid)).toBe(true);
+    expect(await waited).toEqual({ kind: 'terminated' });
+    expect(rt.stats().exitHookErrors).toBe(1);
     await rt.stop();
   });
 });

@@ -73,6 +73,8 @@ export class ClockHandlers {
   readonly sleep: Handler<SleepCmd> = (ctx, cmd, tag, receiver) => {
     const ms = checkMs(cmd.ms, 'sleep');
     const signal = ctx.signal;
+    // An abort listener added now would never fire: the timer would outlive the process.
+    if (signal.aborted) return;
     this.sleeping++;
     const onAbort = () => {
       this.sleeping--;
@@ -129,7 +131,10 @@ export class ClockHandlers {
     if (cmd.topic !== undefined && typeof cmd.topic !== 'string') throw new TypeError('timer: topic must be a string');
     const id = this.nextId++;
     const timer: Timer = { id, owner: ctx.pid, ms, topic: cmd.topic, fired: false, handle: undefined, waiters: [], disown: () => {} };
-    timer.disown = this.runtime.onExit(ctx.pid, () => this.dropTimer(timer, undefined));
+    // Other processes may wait on this timer: they must fail, not wait forever, when its owner ends.
+    timer.disown = this.runtime.onExit(ctx.pid, () =>
+      this.dropTimer(timer, new ClockError('TIMER_STOPPED', `timer ${id} was stopped: its owner ${timer.owner} ended`)),
+    );
     this.timers.set(id, timer);
     this.arm(timer, ms);
     receiver.completeYield(tag, id);

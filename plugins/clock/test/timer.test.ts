@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
-import { SwitchyardError } from '@switchyard/dispatcher';
+import { SwitchyardError, type Command } from '@switchyard/dispatcher';
 import { all, receive, ReceiveTimeoutError, type ProcessContext } from '@switchyard/runtime';
 import {
   ClockCommand,
@@ -21,12 +21,14 @@ afterEach(async () => {
   await t.stop();
 });
 
-/** Run `fn` and report what it threw (or 'no error'), so a test can assert the error's class and code. */
-function* attempt<T>(body: () => Generator<never, T, unknown> | Generator<import('@switchyard/dispatcher').Command, T, unknown>) {
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** Yield `op` and report whether it failed, so a test can assert the error's class and code. */
+function* attempt<T>(op: { [Symbol.iterator](): Iterator<Command, T, unknown> }): Generator<Command, Outcome<T>, unknown> {
   try {
-    return { ok: true as const, value: yield* body() };
+    return { ok: true, value: yield* op };
   } catch (error) {
-    return { ok: false as const, error };
+    return { ok: false, error };
   }
 }
 
@@ -193,7 +195,7 @@ describe('timers', () => {
     let id = 0;
     const waiter = t.rt.run(function* () {
       id = yield* startTimer(1000);
-      return yield* attempt(() => waitTimer(id));
+      return yield* attempt(waitTimer(id));
     });
     await t.settle();
     expect(await t.rt.run(function* () {
@@ -212,7 +214,7 @@ describe('timers', () => {
   it('a wait fails with TIMER_STOPPED when the same process stops the timer in the same step', async () => {
     const r = await t.rt.run(function* () {
       const id = yield* startTimer(1000);
-      return yield* attempt(() => all([waitTimer(id), stopTimer(id)]));
+      return yield* attempt(all([waitTimer(id), stopTimer(id)]));
     });
     expect(r.ok).toBe(false);
     expect((r as { error: ClockError }).error.code).toBe('TIMER_STOPPED');
@@ -223,7 +225,7 @@ describe('timers', () => {
     const r = await t.rt.run(function* () {
       const id = yield* startTimer(1000);
       yield* stopTimer(id);
-      return yield* attempt(() => waitTimer(id));
+      return yield* attempt(waitTimer(id));
     });
     const err = (r as { error: ClockError }).error;
     expect(err).toBeInstanceOf(ClockError);
@@ -232,12 +234,13 @@ describe('timers', () => {
   });
 
   it('a wait on an unknown timer fails with NO_SUCH_TIMER naming it; the process can go on', async () => {
-    const r = await t.rt.run(function* () {
-      const failed = yield* attempt(() => waitTimer(4242));
+    const done = t.rt.run(function* () {
+      const failed = yield* attempt(waitTimer(4242));
       yield* sleep(1);
       return failed;
     });
     await t.advance(1);
+    const r = await done;
     const err = (r as { error: ClockError }).error;
     expect(err).toBeInstanceOf(ClockError);
     expect(err.code).toBe('NO_SUCH_TIMER');
@@ -252,7 +255,7 @@ describe('timers', () => {
     });
     await t.settle();
     const waiter = t.rt.run(function* () {
-      return yield* attempt(() => waitTimer(id));
+      return yield* attempt(waitTimer(id));
     });
     await t.settle();
     t.rt.terminate(owner);

@@ -1,1 +1,4 @@
-export {};
+export * from './commands.js';
+export { SqlError, type SqlErrorCode } from './errors.js';
+export type { DatabaseOptions, SqlMode, SqlPluginOptions } from './options.js';
+export * from './plugin.js';

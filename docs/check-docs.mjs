@@ -1,0 +1,137 @@
+#!/usr/bin/env node
+// Type-checks every ```ts block of a Markdown guide against this workspace, then runs the
+// test files among them with vitest.
+//
+//   node docs/check-docs.mjs [file.md ...] [--no-run] [--keep]
+//
+// A block whose first line is `// file: <path>` goes into <path>; blocks naming the same
+// path are joined in order, so a guide can build one file across several blocks with prose
+// between them. Every other block becomes a file of its own. The files are written to a
+// scratch directory inside the repository (docs/.check-*, removed afterwards unless --keep)
+// so that @switchyard/* resolve to the workspace packages, and are checked with the
+// repository's strict compiler settings. Errors are reported at their line in the guide.
+// Exit code: 0 when everything compiles and every extracted test passes, 1 otherwise.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const DOCS = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(DOCS, '..');
+
+const args = process.argv.slice(2);
+const flags = new Set(args.filter((a) => a.startsWith('--')));
+for (const f of flags) {
+  if (f !== '--no-run' && f !== '--keep') {
+    console.error(`check-docs: unknown option ${f} (use --no-run, --keep)`);
+    process.exit(2);
+  }
+}
+const guides = args.filter((a) => !a.startsWith('--')).map((a) => resolve(a));
+if (guides.length === 0) guides.push(join(DOCS, 'plugins.md'));
+
+/** Fenced ```ts / ```typescript blocks, with the guide line of their first content line. */
+function extract(guide) {
+  const lines = readFileSync(guide, 'utf8').split('\n');
+  const blocks = [];
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^(\s*)(`{3,}|~{3,})\s*(ts|typescript)\b/.exec(lines[i]);
+    if (open === null) continue;
+    const fence = open[2];
+    const body = [];
+    let j = i + 1;
+    while (j < lines.length && !lines[j].trimStart().startsWith(fence)) body.push(lines[j++]);
+    if (j === lines.length) throw new Error(`${relative(ROOT, guide)}:${i + 1}: the code block opened here is never closed`);
+    blocks.push({ guide, line: i + 2, body });
+    i = j;
+  }
+  return blocks;
+}
+
+const scratch = mkdtempSync(join(DOCS, '.check-'));
+let failed = false;
+try {
+  /** path → { text lines, segments: [{ fileLine, guide, guideLine, count }] } */
+  const files = new Map();
+  let blockCount = 0;
+  for (const guide of guides) {
+    for (const block of extract(guide)) {
+      blockCount++;
+      const header = /^\s*\/\/\s*file:\s*(\S+)\s*$/.exec(block.body[0] ?? '');
+      const path = header ? header[1] : `snippets/${relative(ROOT, guide).replace(/[^\w.-]+/g, '_')}-${block.line}.ts`;
+      if (path.startsWith('/') || path.split('/').includes('..')) {
+        throw new Error(`${relative(ROOT, guide)}:${block.line - 1}: "// file: ${path}" must be a relative path inside the guide's scratch directory`);
+      }
+      let file = files.get(path);
+      if (file === undefined) files.set(path, (file = { lines: [], segments: [] }));
+      file.segments.push({ fileLine: file.lines.length + 1, guide, guideLine: block.line, count: block.body.length });
+      file.lines.push(...block.body);
+    }
+  }
+  for (const [path, file] of files) {
+    mkdirSync(dirname(join(scratch, path)), { recursive: true });
+    // `export {}` makes every file a module, so top-level names of separate blocks never clash.
+    writeFileSync(join(scratch, path), `${file.lines.join('\n')}\nexport {};\n`);
+  }
+  writeFileSync(
+    join(scratch, 'tsconfig.json'),
+    JSON.stringify(
+      {
+        extends: relative(scratch, join(ROOT, 'tsconfig.base.json')),
+        compilerOptions: {
+          noEmit: true,
+          // The CLI package is `switchyard`; resolve it to its sources even before it is linked.
+          paths: { switchyard: [join(ROOT, 'libs/cli/src/index.ts')] },
+        },
+        include: ['**/*.ts'],
+      },
+      null,
+      2,
+    ),
+  );
+
+  const where = (path, line) => {
+    const file = files.get(path);
+    const seg = file?.segments.find((s) => line >= s.fileLine && line < s.fileLine + s.count);
+    return seg ? `${relative(process.cwd(), seg.guide)}:${seg.guideLine + (line - seg.fileLine)}` : `${path}:${line}`;
+  };
+
+  const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(scratch, 'tsconfig.json'), '--pretty', 'false'], {
+    cwd: scratch,
+    encoding: 'utf8',
+  });
+  const diagnostics = `${tsc.stdout}${tsc.stderr}`.split('\n').filter((l) => l.trim() !== '');
+  if (tsc.status !== 0) {
+    failed = true;
+    for (const d of diagnostics) {
+      const m = /^(.+?)\((\d+),(\d+)\): (.*)$/.exec(d);
+      console.error(m ? `${where(m[1], Number(m[2]))}:${m[3]} (${m[1]}): ${m[4]}` : d);
+    }
+  }
+  const tests = [...files.keys()].filter((p) => /(^|\/)test\/.+\.test\.ts$/.test(p));
+  console.log(`check-docs: ${blockCount} ts blocks in ${files.size} files: ${tsc.status === 0 ? 'type-check ok' : 'type-check FAILED'}`);
+
+  if (!failed && tests.length > 0 && !flags.has('--no-run')) {
+    writeFileSync(join(scratch, 'vitest.config.ts'), `export { default } from '${relative(scratch, join(ROOT, 'vitest.shared')).split('\\').join('/')}';\n`);
+    const run = spawnSync(process.execPath, [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', ...tests], {
+      cwd: scratch,
+      encoding: 'utf8',
+      env: { ...process.env, FORCE_COLOR: '0', VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
+    });
+    const summary = `${run.stdout}`.split('\n').filter((l) => /^\s*(Test Files|Tests)\s/.test(l)).map((l) => l.trim());
+    if (run.status !== 0) {
+      failed = true;
+      console.error(`${run.stdout}${run.stderr}`);
+      console.error(`check-docs: the guide's tests FAILED (${tests.join(', ')})`);
+    } else {
+      console.log(`check-docs: tests ok: ${summary.join('; ')}`);
+    }
+  }
+} catch (error) {
+  failed = true;
+  console.error(`check-docs: ${error instanceof Error ? error.message : String(error)}`);
+} finally {
+  if (flags.has('--keep')) console.log(`check-docs: kept ${relative(process.cwd(), scratch)}`);
+  else rmSync(scratch, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);

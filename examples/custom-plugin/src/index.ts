@@ -1,0 +1,3 @@
+export * from './commands.js';
+export { GreeterHandlers, type GreeterOptions } from './handlers.js';
+export * from './plugin.js';

@@ -1,0 +1,80 @@
+import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { receive, type Message, type Pid, type ProcessContext } from '@switchyard/runtime';
+import { ProcessCommand, send, SendCmd } from '@switchyard/plugin-process';
+import type { TestRuntime } from '@switchyard/testing';
+import { withProcess } from './harness.js';
+
+let t: TestRuntime;
+beforeEach(async () => {
+  t = await withProcess();
+});
+afterEach(async () => {
+  await t.stop();
+});
+
+function* collector(_ctx: ProcessContext, n: number) {
+  const got: Message[] = [];
+  for (let i = 0; i < n; i++) got.push(yield* receive());
+  return got;
+}
+
+describe('send', () => {
+  it('is command 1 and resolves to a boolean', () => {
+    const cmd = send('{local|0x00001}', 'topic', 1);
+    expect(cmd).toBeInstanceOf(SendCmd);
+    expect(cmd.id).toBe(ProcessCommand.Send);
+    expect(cmd.id).toBe(1);
+    function* p() {
+      expectTypeOf(yield* send('x', 't', null)).toEqualTypeOf<boolean>();
+    }
+    expect(typeof p).toBe('function');
+  });
+
+  it('puts the message on the topic in the target mailbox, with the sender as `from`', async () => {
+    const target = t.rt.spawn(collector, 1);
+    const received = t.rt.wait(target);
+    let senderPid: Pid = '';
+    const sent = await t.rt.run(function* (ctx: ProcessContext) {
+      senderPid = ctx.pid;
+      return yield* send(target, 'greet', { hello: 'world' });
+    });
+    expect(sent).toBe(true);
+    expect(await received).toEqual({ kind: 'normal', value: [{ topic: 'greet', payload: { hello: 'world' }, from: senderPid }] });
+  });
+
+  it('messages from one sender arrive in send order', async () => {
+    const target = t.rt.spawn(collector, 5);
+    const received = t.rt.wait(target);
+    await t.rt.run(function* () {
+      for (let i = 1; i <= 5; i++) yield* send(target, 'n', i);
+    });
+    const exit = await received;
+    expect((exit as { value: Message[] }).value.map((m) => m.payload)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('a process can send to itself', async () => {
+    expect(await t.rt.run(function* (ctx: ProcessContext) {
+      yield* send(ctx.pid, 'note', 'to self');
+      const m = yield* receive<string>({ topic: 'note' });
+      return [m.payload, m.from === ctx.pid];
+    })).toEqual(['to self', true]);
+  });
+
+  it('resolves to false when the target is not alive', async () => {
+    const gone = t.rt.spawn(function* () {});
+    await t.rt.wait(gone);
+    expect(await t.rt.run(function* () {
+      return yield* send(gone, 'greet', 1);
+    })).toBe(false);
+    expect(await t.rt.run(function* () {
+      return yield* send('{local|0xfffff}', 'greet', 1);
+    })).toBe(false);
+  });
+
+  it('refuses a bad pid or topic with a TypeError naming what is wrong', () => {
+    expect(() => send('', 't', 1)).toThrow(TypeError);
+    expect(() => send('', 't', 1)).toThrow(/send\(\): pid must be a non-empty string/);
+    expect(() => send(42 as unknown as Pid, 't', 1)).toThrow(/got number/);
+    expect(() => send('x', 7 as unknown as string, 1)).toThrow(/send\(\): topic must be a string, got number/);
+  });
+});
