@@ -13,7 +13,7 @@
 // Exit code: 0 when everything compiles and every extracted test passes, 1 otherwise.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const DOCS = dirname(fileURLToPath(import.meta.url));
@@ -58,7 +58,7 @@ try {
     for (const block of extract(guide)) {
       blockCount++;
       const header = /^\s*\/\/\s*file:\s*(\S+)\s*$/.exec(block.body[0] ?? '');
-      const path = header ? header[1] : `snippets/${relative(ROOT, guide).replace(/[^\w.-]+/g, '_')}-${block.line}.ts`;
+      const path = header ? header[1] : `snippets/${basename(guide, '.md').replace(/[^\w-]+/g, '_')}-line${block.line}.ts`;
       if (path.startsWith('/') || path.split('/').includes('..')) {
         throw new Error(`${relative(ROOT, guide)}:${block.line - 1}: "// file: ${path}" must be a relative path inside the guide's scratch directory`);
       }
@@ -68,6 +68,7 @@ try {
       file.lines.push(...block.body);
     }
   }
+  if (files.size === 0) throw new Error(`no ts blocks in ${guides.map((g) => relative(process.cwd(), g)).join(', ')}`);
   for (const [path, file] of files) {
     mkdirSync(dirname(join(scratch, path)), { recursive: true });
     // `export {}` makes every file a module, so top-level names of separate blocks never clash.
@@ -116,15 +117,15 @@ try {
     const run = spawnSync(process.execPath, [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', ...tests], {
       cwd: scratch,
       encoding: 'utf8',
-      env: { ...process.env, FORCE_COLOR: '0', VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
+      env: { ...process.env, NO_COLOR: '1', VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
     });
-    const summary = `${run.stdout}`.split('\n').filter((l) => /^\s*(Test Files|Tests)\s/.test(l)).map((l) => l.trim());
+    const summary = `${run.stdout}`.replace(/\x1b\[[0-9;]*m/g, '').split('\n').filter((l) => /^\s*(Test Files|Tests)\s/.test(l)).map((l) => l.trim());
     if (run.status !== 0) {
       failed = true;
       console.error(`${run.stdout}${run.stderr}`);
       console.error(`check-docs: the guide's tests FAILED (${tests.join(', ')})`);
     } else {
-      console.log(`check-docs: tests ok: ${summary.join('; ')}`);
+      console.log(`check-docs: tests ok (${summary.map((l) => l.replace(/\s+/g, ' ')).join('; ')})`);
     }
   }
 } catch (error) {

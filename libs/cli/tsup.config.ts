@@ -12,4 +12,6 @@ export default defineConfig({
   sourcemap: true,
   target: 'node20',
   platform: 'node',
+  // version.ts reads package.json through import.meta.url; the CJS build needs the shim.
+  shims: true,
 });

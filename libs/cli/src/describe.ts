@@ -12,7 +12,8 @@ interface Coded {
  * involved and what to do about it. `app` is undefined when the module itself failed to load.
  */
 export function describeBootError(error: unknown, app: App | undefined, label: string): string {
-  const reason = explain(error, app);
+  // One paragraph: a compiler's multi-line message is folded onto one line.
+  const reason = explain(error, app).replace(/\s*\n\s*/g, ' ');
   return `switchyard: cannot start ${label}: ${reason}`;
 }
 

@@ -51,7 +51,7 @@ export class RangeOverlapError extends SwitchyardError {
   constructor(requested: { first: number; last: number }, owner: string, ownerIds: { first: number; last: number }, where: string) {
     super(
       'RANGE_OVERLAP',
-      `command IDs ${span(requested)} overlap plugin "${owner}" (${where}), which claims ${span(ownerIds)}; pick a range that no plugin claims`,
+      `${requested.first === requested.last ? 'command ID' : 'command IDs'} ${span(requested)} ${requested.first === requested.last ? 'overlaps' : 'overlap'} plugin "${owner}" (${where}), which claims ${span(ownerIds)}; pick a range that no plugin claims`,
     );
     this.owner = owner;
     this.ownerIds = ownerIds;

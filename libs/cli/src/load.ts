@@ -19,8 +19,8 @@ export interface LoadedApp {
  */
 export async function loadApp(file: string, cwd: string = process.cwd()): Promise<LoadedApp> {
   const path = resolve(cwd, file);
-  if (!existsSync(path)) throw new AppLoadError(path, `cannot load app module ${file}: no such file (looked for ${path})`);
-  if (!statSync(path).isFile()) throw new AppLoadError(path, `cannot load app module ${file}: ${path} is not a file`);
+  if (!existsSync(path)) throw new AppLoadError(path, `no such file (looked for ${path})`);
+  if (!statSync(path).isFile()) throw new AppLoadError(path, `${path} is not a file`);
   const url = pathToFileURL(path).href;
   let mod: Record<string, unknown>;
   try {
@@ -30,7 +30,7 @@ export async function loadApp(file: string, cwd: string = process.cwd()): Promis
     // wrong; report them as they are. Anything else is a problem with the module itself.
     if (isSwitchyardCoded(error)) throw error;
     const reason = error instanceof Error ? error.message : String(error);
-    throw new AppLoadError(path, `cannot load app module ${file}: ${reason}`, { cause: error });
+    throw new AppLoadError(path, `importing it failed: ${reason}`, { cause: error });
   }
   let exported = mod.default ?? mod.app;
   // A CommonJS module imported from ESM puts module.exports under default.
@@ -41,10 +41,10 @@ export async function loadApp(file: string, cwd: string = process.cwd()): Promis
   if (exported === undefined) {
     throw new AppLoadError(
       path,
-      `app module ${file} exports no app: add \`export default defineApp({ plugins: [...], main })\` (defineApp comes from "switchyard")`,
+      `the module exports no app: add \`export default defineApp({ plugins: [...], main })\` (defineApp comes from "switchyard")`,
     );
   }
-  const app = toApp(exported, basename(path));
+  const app = toApp(exported, 'app');
   return { app, path, label: app.name ?? basename(path, extname(path)) };
 }
 

@@ -19,7 +19,7 @@ const bin = (pkg: string, file: string) => join(REPO_ROOT, 'node_modules', pkg, 
 /** Run a tool with node; resolves with its output, rejects (with the output) on a non-zero exit. */
 function tool(args: string[], cwd: string, timeoutMs = 90_000): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' } });
+    const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' } });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -27,6 +27,8 @@ function tool(args: string[], cwd: string, timeoutMs = 90_000): Promise<string> 
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
+      // Colour codes would split the summary lines the test reads.
+      out = out.replace(/\x1b\[[0-9;]*m/g, '');
       if (code === 0) resolve(out);
       else reject(new Error(`${args.slice(0, 2).join(' ')} in ${cwd} exited ${code}:\n${out}`));
     });

@@ -26,6 +26,9 @@ function monorepo(name: string): string {
     `import { definePlugin } from '@switchyard/runtime';\nexport const alphaPlugin = () => definePlugin({\n  name: 'alpha',\n  commands: { first: 300, last: 309 },\n});\n`,
   );
   write(join(root, 'plugins/beta/package.json'), JSON.stringify({ name: '@acme/beta', switchyard: { plugin: 'beta', commands: '320-329' } }));
+  write(join(root, 'plugins/gamma/package.json'), JSON.stringify({ name: '@acme/gamma' }));
+  write(join(root, 'plugins/gamma/src/ids.ts'), 'export const GAMMA_IDS = { first: 330, last: 339 } as const;\n');
+  write(join(root, 'plugins/gamma/src/plugin.ts'), "import { GAMMA_IDS } from './ids.js';\nexport const gamma = () => definePlugin({ name: 'gamma', commands: GAMMA_IDS });\n");
   return root;
 }
 
@@ -101,13 +104,18 @@ describe('switchyard new plugin: refusals (exit 2, nothing written)', () => {
 
   it('a range overlapping a plugin that claims it in definePlugin names that plugin and its file', async () => {
     const root = monorepo('overlap-code');
-    await refused(['gamma', '--range', '305-312'], root, 'command IDs 305-312 overlap plugin "alpha" (plugins/alpha/src/plugin.ts), which claims 300-309');
-    expect(existsSync(join(root, 'plugins/gamma'))).toBe(false);
+    await refused(['delta', '--range', '305-312'], root, 'command IDs 305-312 overlap plugin "alpha" (plugins/alpha/src/plugin.ts), which claims 300-309');
+    expect(existsSync(join(root, 'plugins/delta'))).toBe(false);
   });
 
   it('a range overlapping a claim declared in a package.json names that plugin', async () => {
     const root = monorepo('overlap-declared');
-    await refused(['gamma', '--range', '325'], root, 'command IDs 325 overlap plugin "beta" (plugins/beta/package.json), which claims 320-329');
+    await refused(['delta', '--range', '325'], root, 'command ID 325 overlaps plugin "beta" (plugins/beta/package.json), which claims 320-329');
+  });
+
+  it('a range overlapping a claim made through a constant (commands: GAMMA_IDS) names that plugin', async () => {
+    const root = monorepo('overlap-constant');
+    await refused(['delta', '--range', '339-345'], root, 'command IDs 339-345 overlap plugin "gamma" (plugins/gamma/src/plugin.ts), which claims 330-339');
   });
 
   it('outside a workspace, a range overlapping a sibling plugin directory is refused too', async () => {
@@ -125,7 +133,7 @@ describe('switchyard new plugin: refusals (exit 2, nothing written)', () => {
 
   it('a missing, malformed, reversed or too large range says what to write', async () => {
     const root = monorepo('ranges');
-    // The hint skips the ranges alpha (300-309) and beta (320-329) claim.
+    // The hint skips the ranges alpha (300-309), beta (320-329) and gamma (330-339) claim.
     await refused(['mine'], root, '--range is required: the command IDs the plugin claims, e.g. --range 300-309 (custom plugins use 256 and up); 310-319 is free in this workspace');
     await refused(['mine', '--range', 'lots'], root, '--range "lots" is not a range of command IDs: write FIRST-LAST, e.g. 300-309');
     await refused(['mine', '--range', '400-300'], root, '--range 400-300 is empty');
@@ -134,11 +142,11 @@ describe('switchyard new plugin: refusals (exit 2, nothing written)', () => {
 
   it('an existing file is named and nothing else is written', async () => {
     const root = monorepo('exists');
-    write(join(root, 'plugins/gamma/src/handlers.ts'), '// mine\n');
-    await refused(['gamma', '--range', '340-349'], join(root, 'plugins'), 'gamma/src/handlers.ts already exists; nothing was written');
-    expect(readFileSync(join(root, 'plugins/gamma/src/handlers.ts'), 'utf8')).toBe('// mine\n');
-    expect(existsSync(join(root, 'plugins/gamma/package.json'))).toBe(false);
-    expect(existsSync(join(root, 'plugins/gamma/src/commands.ts'))).toBe(false);
+    write(join(root, 'plugins/eta/src/handlers.ts'), '// mine\n');
+    await refused(['eta', '--range', '340-349'], join(root, 'plugins'), 'eta/src/handlers.ts already exists; nothing was written');
+    expect(readFileSync(join(root, 'plugins/eta/src/handlers.ts'), 'utf8')).toBe('// mine\n');
+    expect(existsSync(join(root, 'plugins/eta/package.json'))).toBe(false);
+    expect(existsSync(join(root, 'plugins/eta/src/commands.ts'))).toBe(false);
   });
 
   it('a second run over a generated plugin refuses its first file', async () => {

@@ -9,6 +9,13 @@ describe('switchyard run: exit codes', () => {
     expect(r.code).toBe(0);
   });
 
+  it('runs a JavaScript app module exported as `app`, without defineApp', async () => {
+    const r = await runCli(['run', fixture('plain.mjs'), '--', 'x']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('plain js ran with 1 args\n');
+    expect(r.code).toBe(0);
+  });
+
   it('exits 1 when main throws, naming the process and the error without a stack trace', async () => {
     const r = await runCli(['run', fixture('fail.ts')]);
     expect(r.code).toBe(1);
@@ -86,10 +93,10 @@ describe('switchyard run: boot errors exit 2 with one paragraph', () => {
   it('a missing module or one without an app export says so', async () => {
     const missing = await runCli(['run', 'no/such/app.ts']);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/cannot load app module no\/such\/app\.ts: no such file/);
+    expect(missing.stderr).toMatch(/^switchyard: cannot start app no\/such\/app\.ts: no such file \(looked for \/.*\/no\/such\/app\.ts\)\. \[APP_LOAD\]/);
     const noExport = await runCli(['run', fixture('no-export.ts')]);
     expect(noExport.code).toBe(2);
-    expect(noExport.stderr).toContain('exports no app: add `export default defineApp(');
+    expect(noExport.stderr).toContain('no-export.ts: the module exports no app: add `export default defineApp(');
   });
 });
 

@@ -27,7 +27,9 @@ const OP_STOP = 6;
 
 /**
  * Batches the loop works through before it lets the event loop run timers and
- * I/O (a handler that sends on every event would otherwise starve them).
+ * I/O. Counted across wake-ups, not per wake-up: a consumer that answers every
+ * event with a send re-wakes the loop from a microtask each time, and would
+ * otherwise starve everything that is not a microtask.
  */
 const BATCHES_PER_TURN = 64;
 /** A queue array longer than this after a burst is released rather than kept as the spare. */
@@ -115,6 +117,8 @@ export class EventBus {
   private spare: unknown[] = [];
   private qlen = 0;
   private scheduled = false;
+  /** Batches since the loop last let a macrotask turn pass. */
+  private batchesThisTurn = 0;
   private closing = false;
   private ended = false;
   private stopPromise: Promise<void> | null = null;
@@ -312,15 +316,18 @@ export class EventBus {
     this.qlen = n + 2;
     if (!this.scheduled) {
       this.scheduled = true;
-      queueMicrotask(this.runLoop);
+      if (this.batchesThisTurn < BATCHES_PER_TURN) queueMicrotask(this.runLoop);
+      else {
+        this.batchesThisTurn = 0;
+        setImmediate(this.runLoop);
+      }
     }
   }
 
   private async run(): Promise<void> {
-    let batches = 0;
     while (this.qlen > 0) {
-      if (++batches > BATCHES_PER_TURN) {
-        batches = 0;
+      if (++this.batchesThisTurn > BATCHES_PER_TURN) {
+        this.batchesThisTurn = 0;
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
       // Swap: publishers now append to the spare array while this batch is worked through.

@@ -162,13 +162,16 @@ describe('EventBus: the dispatcher loop', () => {
 
   it('wakes once for many enqueued actions', async () => {
     const b = bus();
-    await b.subscribe('a');
+    await b.subscribe('a', undefined, { overflow: 'dropNewest' });
     const spy = vi.spyOn(globalThis, 'queueMicrotask');
     for (let i = 0; i < 100; i++) b.send(ev('a'));
-    void b.subscribe('b');
-    void b.unsubscribe(12345);
+    const subscribed = b.subscribe('b');
+    const unsubscribed = b.unsubscribe(12345);
     expect(spy).toHaveBeenCalledTimes(1);
     await b.flush();
+    expect(spy).toHaveBeenCalledTimes(1);
+    await expect(subscribed).resolves.toBeDefined();
+    await expect(unsubscribed).resolves.toBe(false);
   });
 
   it('swaps two queue arrays: steady-state sends allocate no new queue array', async () => {

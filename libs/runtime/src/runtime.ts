@@ -8,6 +8,7 @@ import {
   type Handler,
   type HandlerContext,
 } from '@switchyard/dispatcher';
+import { createEventBus, type EventBus } from '@switchyard/eventbus';
 import { systemClock, type Clock } from './clock.js';
 import { CoreCommand, type ReceiveCmd } from './core.js';
 import {
@@ -89,6 +90,11 @@ export interface Runtime {
   commands(): { plugin: string; ids: CommandID[] }[];
   /** The boot context once started (values plugins provided). */
   readonly context: BootContext;
+  /**
+   * The runtime's event bus, created on first use. From then on the runtime publishes
+   * process lifecycle events on it: system "process", kind "spawn" | "exit", path = PID.
+   */
+  readonly bus: EventBus;
 }
 
 type Phase = 'new' | 'starting' | 'running' | 'stopping' | 'stopped';
@@ -118,6 +124,7 @@ class RuntimeImpl implements Runtime, ProcHost {
   private readonly observers: ((event: LifecycleEvent) => void)[] = [];
   private idleWaiters: (() => void)[] = [];
   private bootCtx: BootContext = BootContext.empty();
+  private eventBus: EventBus | null = null;
 
   // scheduler
   private queue: Proc[] = [];
@@ -162,6 +169,19 @@ class RuntimeImpl implements Runtime, ProcHost {
     return this.bootCtx;
   }
 
+  get bus(): EventBus {
+    if (this.eventBus === null) {
+      const bus = createEventBus();
+      this.eventBus = bus;
+      // Only a runtime whose bus is in use pays for lifecycle events.
+      this.observe((e) => {
+        if (e.kind === 'spawn') bus.send({ system: 'process', kind: 'spawn', path: e.pid });
+        else bus.send({ system: 'process', kind: 'exit', path: e.pid, data: { reason: e.reason } });
+      });
+    }
+    return this.eventBus;
+  }
+
   // ---------------------------------------------------------------- lifecycle
 
   async start(): Promise<void> {
@@ -188,6 +208,7 @@ class RuntimeImpl implements Runtime, ProcHost {
   async stop(): Promise<void> {
     if (this.phase === 'stopped' || this.phase === 'new') {
       this.phase = 'stopped';
+      await this.eventBus?.stop();
       return;
     }
     if (this.phase === 'stopping') throw new RuntimeStateError('stop() is already in progress');
@@ -211,7 +232,11 @@ class RuntimeImpl implements Runtime, ProcHost {
     this.qHead = 0;
     this.phase = 'stopped';
     this.resolveIdle();
-    await this.boot?.shutdown();
+    try {
+      await this.boot?.shutdown();
+    } finally {
+      await this.eventBus?.stop();
+    }
   }
 
   private component(plugin: Plugin): Component {
@@ -287,7 +312,7 @@ class RuntimeImpl implements Runtime, ProcHost {
     }
     this.queue.push(p);
     if (!this.scheduled && !this.inBatch) this.schedule();
-    if (this.observers.length > 0) this.notify({ kind: 'spawn', pid, parent: options.linkTo });
+    if (this.observers.length > 0) this.notify({ kind: 'spawn', pid });
     return pid;
   }
 

@@ -55,7 +55,7 @@ export interface SpawnOptions {
 
 /** Lifecycle notifications, for the event bus bridge and observers. */
 export type LifecycleEvent =
-  | { readonly kind: 'spawn'; readonly pid: Pid; readonly parent?: Pid }
+  | { readonly kind: 'spawn'; readonly pid: Pid }
   | { readonly kind: 'exit'; readonly pid: Pid; readonly reason: ExitReason };
 
 export interface RuntimeStats {

@@ -105,6 +105,8 @@ export class MachineCore {
   private transitions = 0;
   private unhandled = 0;
   exit: { readonly value: unknown } | null = null;
+  /** Set when the process has ended (or was terminated before its first step). */
+  ended = false;
   readonly capacity: number;
   private readonly pollMs: number;
   private readonly traceFn: ((event: MachineTrace) => void) | undefined;
@@ -368,13 +370,11 @@ function isModule(m: unknown): m is MachineModule<string, unknown, unknown, obje
 
 /**
  * The machine process: spawn it like any process (`rt.spawn(machine, module, options)`,
- * `yield* spawn(machine, module, options)`) or with spawnMachine().
- *
- * One cycle runs, once, the unit of every lane that is due; between cycles the machine
- * gives other processes a turn and takes what arrived. With nothing due it blocks in
- * receive() until the next deadline or message: an idle or staying machine costs nothing.
+ * `yield* spawn(machine, module, options)`) or with spawnMachine(). A plain function, so
+ * that bad arguments fail the spawn itself and the machine can be posted to as soon as
+ * spawn returns its PID.
  */
-export function* machine<Q extends string, D, I, EV>(
+export function machine<Q extends string, D, I, EV>(
   ctx: ProcessContext,
   module: MachineModule<Q, D, I, EV>,
   options: MachineOptions<I> = {},
@@ -384,13 +384,22 @@ export function* machine<Q extends string, D, I, EV>(
   const rt = runtimeOf(ctx);
   const mod = module as unknown as MachineModule<string, unknown, unknown, object>;
   const core = new MachineCore(rt, ctx, mod, mod.makeData(options.input), options as MachineOptions<unknown>);
-  const unregister = register(rt, ctx.pid, core);
   if (mod.cancelQueue !== undefined) ctx.trapCancel = true;
+  if (!(options.idle ?? mod.idle)) core.activate(STARTUP, undefined);
+  return cycle(core, register(rt, ctx.pid, core));
+}
+
+/**
+ * One cycle runs, once, the unit of every lane that is due; between cycles the machine
+ * gives other processes a turn and takes what arrived. With nothing due it blocks in
+ * receive() until the next deadline or message: an idle or staying machine costs nothing.
+ */
+function* cycle(core: MachineCore, unregister: () => void): Generator<Command, unknown, unknown> {
+  const clock = core.rt.clock;
   try {
-    if (!(options.idle ?? mod.idle)) core.activate(STARTUP, undefined);
     for (;;) {
       core.admit();
-      const now = rt.clock.now();
+      const now = clock.now();
       const due = core.due(now);
       for (const lane of due) {
         yield* core.run(lane);
@@ -418,6 +427,7 @@ export function* machine<Q extends string, D, I, EV>(
       }
     }
   } finally {
+    core.ended = true;
     unregister();
   }
 }

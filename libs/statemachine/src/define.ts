@@ -1,5 +1,5 @@
 import { MachineDefinitionError } from './errors.js';
-import type { EventTypes, MachineModule, QueuesOf, RelocatableImpls, Unit, UnitContext } from './types.js';
+import type { EventTypes, MachineModule, QueuesOf, RelocatableImpls, Unit, UnitContext, UnitSlot } from './types.js';
 
 /** The topic post() uses; it cannot be routed. */
 export const POST_TOPIC = '@machine/post';
@@ -36,10 +36,14 @@ export interface MachineDefinition<T, D, I, EV> {
   readonly data?: (input: I) => D;
   /** Event types per queue, for typed post(). */
   readonly events?: EventTypes<EV>;
-  /** Runtime messages on these topics become events of the named queue (e.g. exit notices from a plugin). */
-  readonly routes?: Readonly<Record<string, NoInfer<keyof T & string>>>;
-  /** Trap cancel(): the machine gets it as an event of this queue (a graceful shutdown) instead of ending at once. */
-  readonly cancelQueue?: NoInfer<keyof T & string>;
+  /**
+   * Runtime messages on these topics become events of the named queue (e.g. exit notices
+   * from a plugin). Queue names here are checked at registration, not by the compiler:
+   * a type that mentions the module's queues would stop TypeScript from inferring them.
+   */
+  readonly routes?: Readonly<Record<string, string>>;
+  /** Trap cancel(): the machine gets it as an event of this queue (a graceful shutdown) instead of ending at once. Checked at registration. */
+  readonly cancelQueue?: string;
   /** Start idle: no startup queue needed. */
   readonly idle?: boolean;
   /** Choose relocatable units for this platform instead of process.platform. */
@@ -145,9 +149,7 @@ class Registration {
  * Registration checks (at runtime too): every queue has `start`; the start queue
  * `startup` exists (unless idle); relocatable units have an implementation here.
  */
-export function defineMachine<T, D = undefined, I = void, EV extends object = object>(
-  def: MachineDefinition<T, D, I, EV>,
-): MachineModule<keyof T & string, D, I, EV> {
+export function defineMachine<T, D = undefined, I = void, EV extends object = object>(def: MachineDefinition<T, D, I, EV>): MachineModule<keyof T & string, D, I, EV> {
   if (typeof def !== 'object' || def === null) throw new TypeError('defineMachine() takes a definition object');
   const reg = new Registration(def.name, def.platform);
   const queues = def.queues as unknown;
@@ -173,7 +175,7 @@ export class MachineBuilder<D = undefined, I = void> {
   }
 
   /** Place `unit` under `status` in `queue`. Throws DUPLICATE_STATUS when the queue has it already. */
-  unit(queue: string, status: string, unit: Unit<string, string, UnitContext<string, string, D>>): this {
+  unit(queue: string, status: string, unit: UnitSlot<Unit<string, string, UnitContext<string, string, D>>>): this {
     if (this.built) throw new TypeError(`machine module "${this.settings.name}" is already built`);
     this.reg.add(queue, status, unit);
     return this;

@@ -19,7 +19,15 @@ export function register(rt: Runtime, pid: Pid, core: MachineCore): () => void {
 }
 
 export function lookup(rt: Runtime, pid: Pid): MachineCore | undefined {
-  return tables.get(rt)?.get(pid);
+  const table = tables.get(rt);
+  const core = table?.get(pid);
+  if (core === undefined) return undefined;
+  // A machine terminated before its first step never ran its cleanup; PIDs are not reused, so drop it here.
+  if (core.ended || !rt.isAlive(pid)) {
+    table!.delete(pid);
+    return undefined;
+  }
+  return core;
 }
 
 /**

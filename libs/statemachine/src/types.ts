@@ -5,8 +5,12 @@ import type { Directive } from './directives.js';
 /** The event type of queue `K`, as declared with `events<{ … }>()`; `unknown` when undeclared. */
 export type EventOf<EV, K> = K extends keyof EV ? EV[K] : unknown;
 
-/** What a unit sees each time it runs. */
-export interface UnitContext<Q extends string = string, S extends string = string, D = unknown, EV = object, Qn extends Q = Q> {
+/**
+ * What a unit sees each time it runs. Its type names the unit's own queue and status but
+ * not the module's other names: TypeScript then infers the module's queues and statuses
+ * from the object literal even when every unit uses its context (see QueuesOf).
+ */
+export interface UnitContext<Qn extends string = string, S extends string = string, D = unknown, EV = object> {
   /** The machine's PID. */
   readonly pid: Pid;
   readonly runtime: Runtime;
@@ -26,8 +30,11 @@ export interface UnitContext<Q extends string = string, S extends string = strin
   readonly since: number;
   /** 1 on the first run of this status since it was entered, then 2, 3, … (polls, stays, brk). */
   readonly runs: number;
-  /** Post an event to this machine (FIFO, bounded: throws MachineInboxFullError when full). */
-  post<K extends Q>(queue: K, event: EventOf<EV, K>): void;
+  /**
+   * Post an event to this machine (FIFO, bounded: throws MachineInboxFullError when full).
+   * The event type is checked for queues declared with events(); the queue name at runtime.
+   */
+  post<K extends string>(queue: K, event: EventOf<EV, K>): void;
 }
 
 /** What a unit returns: the next status of its queue, null (end the queue) or a directive. */
@@ -40,11 +47,12 @@ export type Unit<S extends string = string, Q extends string = string, Ctx = Uni
 
 /**
  * The queues of a module, typed from the object literal itself: each unit may return only a
- * status of its own queue, and changeQueue() only a queue of the module.
+ * status of its own queue, and changeQueue() only a queue of the module. The unit's
+ * parameter must not mention T: TypeScript would fix T before reading the units' returns.
  */
 export type QueuesOf<T, D, EV> = {
   [Qn in keyof T]: {
-    [S in keyof T[Qn]]: UnitSlot<Unit<keyof T[Qn] & string, keyof T & string, UnitContext<keyof T & string, keyof T[Qn] & string, D, EV, Qn & string>>>;
+    [S in keyof T[Qn]]: UnitSlot<Unit<keyof T[Qn] & string, keyof T & string, UnitContext<Qn & string, S & string, D, EV>>>;
   };
 };
 

@@ -1,14 +1,31 @@
 // Type-level tests: checked by `tsc -p libs/statemachine/tsconfig.json`, never run.
 // Each @ts-expect-error must be an error, or tsc fails with "Unused '@ts-expect-error' directive".
+// Every mistake gets its own module, so one error cannot mask another.
 import { createRuntime } from '@switchyard/runtime';
 import { sleep } from '@switchyard/plugin-clock';
-import { brk, changeQueue, defineMachine, events, finish, inspect, machineBuilder, postTo, relocatable, spawnMachine, stay, type MachineInfo, type Unit, type UnitContext } from '../src/index.js';
+import {
+  brk,
+  changeQueue,
+  defineMachine,
+  events,
+  finish,
+  inspect,
+  machineBuilder,
+  postTo,
+  relocatable,
+  spawnMachine,
+  stay,
+  type MachineInfo,
+  type Unit,
+  type UnitContext,
+} from '../src/index.js';
 
 interface Control {
   readonly action: 'start' | 'stop';
   readonly target: string;
 }
 
+// A well-typed module: every line here must compile.
 const launcher = defineMachine({
   name: 'types',
   data: (input: { services: string[] }) => ({ services: input.services, started: 0 }),
@@ -25,39 +42,22 @@ const launcher = defineMachine({
         yield* sleep(10);
         return u.runs > 3 ? 'process_start' : stay(100);
       },
-      // Written inline, a relocatable slot is a plain object of implementations by platform.
+      // A relocatable slot: implementations by platform, typed like any unit of the queue.
       process_start: {
         win32: () => 'process_watch',
         default: (u) => (u.data.services.length > 0 ? 'process_watch' : brk()),
       },
-      process_kill: {
-        // @ts-expect-error a relocatable implementation must return a status of its queue too
-        linux: () => 'process_wach',
-        default: () => null,
-      },
-      // @ts-expect-error "process_wtch" is not a status of the startup queue
-      typo: () => 'process_wtch',
     },
     control: {
       start: (u) => {
         const action: 'start' | 'stop' = u.event.action;
         return action === 'stop' ? finish() : changeQueue('startup');
       },
-      // @ts-expect-error "startp" is not a queue of the module
-      bad_change: () => changeQueue('startp'),
-      // @ts-expect-error a unit returns a status, null or a directive, not a number
-      bad_value: () => 42,
-      // @ts-expect-error a status of another queue is not a status of this one
-      cross: () => 'process_watch',
     },
     exit: {
       start: (u) => {
         const code: number = u.event.code;
         u.post('control', { action: 'start', target: String(code) });
-        // @ts-expect-error the control queue's events are Control, not strings
-        u.post('control', 'start');
-        // @ts-expect-error no queue "nope"
-        u.post('nope', {});
         return null;
       },
     },
@@ -65,12 +65,114 @@ const launcher = defineMachine({
 });
 
 defineMachine({
-  name: 'bad-route',
-  // @ts-expect-error routes must name a queue of the module
-  routes: { x: 'missing' },
-  queues: { startup: { start: () => null } },
+  name: 'typo',
+  queues: {
+    startup: {
+      start: () => 'process_watch',
+      process_watch: () => null,
+      // @ts-expect-error "process_wtch" is not a status of the startup queue
+      typo: () => 'process_wtch',
+    },
+  },
 });
 
+defineMachine({
+  name: 'cross-queue',
+  queues: {
+    startup: { start: () => 'watch', watch: () => null },
+    // @ts-expect-error "watch" belongs to startup, not to control
+    control: { start: () => 'watch' },
+  },
+});
+
+defineMachine({
+  name: 'bad-change',
+  queues: {
+    // @ts-expect-error "startp" is not a queue of the module
+    startup: { start: () => changeQueue('startp') },
+  },
+});
+
+defineMachine({
+  name: 'bad-value',
+  queues: {
+    // @ts-expect-error a unit returns a status, null or a directive, not a number
+    startup: { start: () => 42 },
+  },
+});
+
+defineMachine({
+  name: 'generator-typo',
+  queues: {
+    startup: {
+      // @ts-expect-error a generator unit's return value is checked too
+      start: function* () {
+        yield* sleep(1);
+        return 'nxt';
+      },
+      next: () => null,
+    },
+  },
+});
+
+defineMachine({
+  name: 'relocatable-typo',
+  queues: {
+    startup: {
+      start: {
+        // @ts-expect-error a relocatable implementation must return a status of its queue
+        linux: () => 'nxt',
+        default: () => 'next',
+      },
+      next: () => null,
+    },
+  },
+});
+
+defineMachine({
+  name: 'event-type',
+  events: events<{ control: Control }>(),
+  queues: {
+    startup: { start: () => null },
+    control: {
+      // @ts-expect-error the control event has no field "verb"
+      start: (u) => (u.event.verb === 'x' ? null : null),
+    },
+  },
+});
+
+// Every unit uses its context, in a queue of one unit: names are still inferred.
+const single = defineMachine({ name: 'single', idle: true, queues: { job: { start: (u) => (u.runs > 1 ? null : 'start') } } });
+const singleQueues: readonly 'job'[] = single.queues;
+void singleQueues;
+defineMachine({
+  name: 'single-typo',
+  idle: true,
+  // @ts-expect-error "strt" is not a status of job
+  queues: { job: { start: (u) => (u.runs > 1 ? null : 'strt') } },
+});
+
+defineMachine({
+  name: 'post-type',
+  events: events<{ control: Control }>(),
+  queues: {
+    startup: {
+      start: (u) => {
+        // @ts-expect-error the control queue's events are Control, not strings
+        u.post('control', 'start');
+        return null;
+      },
+    },
+    control: { start: () => null },
+  },
+});
+
+// Routes and cancelQueue are checked at registration (registration.test.ts); they do not disturb the inference of a queue whose units all use their context.
+const routed = defineMachine({ name: 'routed', idle: true, routes: { 'svc.exit': 'exit' }, cancelQueue: 'exit', queues: { exit: { start: (u) => (u.runs ? null : 'start') } } });
+const routedQueues: readonly 'exit'[] = routed.queues;
+void routedQueues;
+
+// Posting from outside is typed by the module too.
 const rt = createRuntime();
 const m = spawnMachine(rt, launcher, { input: { services: ['a'] } });
 m.post('control', { action: 'stop', target: 'a' });
@@ -79,13 +181,15 @@ m.post('control', { action: 'halt', target: 'a' });
 // @ts-expect-error no such queue
 m.post('contrl', { action: 'stop', target: 'a' });
 postTo(rt, m.pid, 'exit', { code: 1 });
+// @ts-expect-error the exit queue's events carry a numeric code
+postTo(rt, m.pid, 'exit', { code: '1' });
 // @ts-expect-error the input must match the module's data(input)
 spawnMachine(rt, launcher, { input: { services: 'a' } });
 const info: MachineInfo | undefined = inspect(rt, m.pid);
 void info;
 
-// relocatable() outside a literal: typed by the unit type it is given.
-type Step = Unit<'start' | 'next', string, UnitContext<string, 'start' | 'next', { n: number }>>;
+// relocatable() outside a literal is typed by the unit type it is given.
+type Step = Unit<'start' | 'next', string, UnitContext<string, string, { n: number }>>;
 const step = relocatable<Step>({ linux: (u) => (u.data.n > 0 ? 'next' : null), default: () => 'next' });
 // @ts-expect-error "nxt" is not a status of Step
 relocatable<Step>({ default: () => 'nxt' });

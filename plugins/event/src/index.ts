@@ -1,1 +1,3 @@
-export {};
+export * from './commands.js';
+export { EventHandlers } from './handlers.js';
+export * from './plugin.js';

@@ -42,13 +42,11 @@ export const ${mod} = defineMachine({
   queues: {
     startup: {
       start: (u) => {
-        u.data.history.push('startup/start');
+        u.data.history.push('startup');
         return 'ready';
       },
-      ready: (u) => {
-        u.data.history.push('startup/ready');
-        return null;
-      },
+      // Startup is done; the machine now waits for commands.
+      ready: () => null,
     },
     command: {
       start: (u) => {
@@ -112,8 +110,7 @@ describe('${pascal} machine', () => {
       expect(await m.wait()).toEqual({
         kind: 'normal',
         value: [
-          'startup/start',
-          'startup/ready',
+          'startup',
           'command/activating',
           'command/settled',
           'command/deactivating',
@@ -128,6 +125,7 @@ describe('${pascal} machine', () => {
   it('has exactly the queues it declares', () => {
     const queues: readonly ${pascal}Queue[] = ${mod}.queues;
     expect(queues).toEqual(['startup', 'command']);
+    expect(${mod}.statuses('startup')).toEqual(['start', 'ready']);
     expect(${mod}.statuses('command')).toEqual(['start', 'activating', 'deactivating', 'settling']);
   });
 });

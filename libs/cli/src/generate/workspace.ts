@@ -73,9 +73,16 @@ export function scanClaims(dirs: readonly string[], base: string): KnownClaim[] 
       const owner = typeof declared.plugin === 'string' ? declared.plugin : typeof pkg?.name === 'string' ? pkg.name : relative(base, dir);
       for (const r of rangesOf(declared.commands)) out.push({ owner, ...r, where: relative(base, pkgPath) });
     }
-    for (const file of sourceFiles(join(dir, 'src'), 4)) {
-      const text = readFileSync(file, 'utf8');
-      for (const call of definePluginCalls(text)) {
+    const sources = sourceFiles(join(dir, 'src'), 4).map((file) => ({ file, text: readFileSync(file, 'utf8') }));
+    const constants = (name: string) => {
+      for (const { text } of sources) {
+        const ranges = constantRanges(text, name);
+        if (ranges !== undefined) return ranges;
+      }
+      return [];
+    };
+    for (const { file, text } of sources) {
+      for (const call of definePluginCalls(text, constants)) {
         for (const r of call.ranges) out.push({ owner: call.name ?? relative(base, dir), ...r, where: relative(base, file) });
       }
     }
@@ -108,19 +115,40 @@ function toRanges(ids: number[]): { first: number; last: number }[] {
   return out;
 }
 
-/** A light reading of `definePlugin({ name: '…', commands: … })` calls; claims built from constants are skipped. */
-function definePluginCalls(text: string): { name: string | undefined; ranges: { first: number; last: number }[] }[] {
-  const out: { name: string | undefined; ranges: { first: number; last: number }[] }[] = [];
+type Ranges = { first: number; last: number }[];
+
+/**
+ * A light reading of `definePlugin({ name: '…', commands: … })` calls: `commands` written as
+ * `{ first: N, last: M }`, `[ids]`, or the name of a constant that `constants` can resolve.
+ */
+function definePluginCalls(text: string, constants: (name: string) => Ranges): { name: string | undefined; ranges: Ranges }[] {
+  const out: { name: string | undefined; ranges: Ranges }[] = [];
   const re = /definePlugin\s*\(\s*\{/g;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     const body = text.slice(m.index, m.index + 2000);
     const name = /\bname\s*:\s*(['"`])([^'"`]+)\1/.exec(body)?.[2];
-    const range = /\bcommands\s*:\s*\{\s*first\s*:\s*(\d+)\s*,\s*last\s*:\s*(\d+)\s*,?\s*\}/.exec(body);
-    const list = /\bcommands\s*:\s*\[([\d\s,]*)\]/.exec(body);
-    if (range) out.push({ name, ranges: [{ first: Number(range[1]), last: Number(range[2]) }] });
-    else if (list) out.push({ name, ranges: toRanges(list[1]!.split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 0)) });
+    const spec = /\bcommands\s*:\s*(\{[^}]*\}|\[[^\]]*\]|[A-Za-z_$][\w$]*)/.exec(body)?.[1];
+    if (spec === undefined) continue;
+    const ranges = /^[A-Za-z_$]/.test(spec) ? constants(spec) : literalRanges(spec);
+    if (ranges !== undefined && ranges.length > 0) out.push({ name, ranges });
   }
   return out;
+}
+
+/** `{ first: N, last: M }` or `[a, b, …]` as written in source. */
+function literalRanges(spec: string): Ranges | undefined {
+  const range = /^\{\s*first\s*:\s*(\d+)\s*,\s*last\s*:\s*(\d+)\s*,?\s*\}$/.exec(spec);
+  if (range) return [{ first: Number(range[1]), last: Number(range[2]) }];
+  const list = /^\[([\d\s,]*)\]$/.exec(spec);
+  if (list) return toRanges(list[1]!.split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 0));
+  return undefined;
+}
+
+/** The ranges of `const NAME = { first, last }` (or a list) in `text`, if it declares one. */
+function constantRanges(text: string, name: string): Ranges | undefined {
+  const escaped = name.replace(/\$/g, '\\$');
+  const m = new RegExp(`\\b(?:const|let|var)\\s+${escaped}\\b[^=]*=\\s*(\\{[^}]*\\}|\\[[^\\]]*\\])`).exec(text);
+  return m ? literalRanges(m[1]!) : undefined;
 }
 
 function sourceFiles(dir: string, depth: number): string[] {
