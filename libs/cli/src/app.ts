@@ -51,11 +51,30 @@ export interface App {
   readonly stopTimeoutMs: number | undefined;
 }
 
+/** What an app factory gets: the command line after `--`, and the directory `switchyard run` ran in. */
+export interface AppInit {
+  readonly argv: readonly string[];
+  readonly cwd: string;
+}
+
+/** An app built at startup, e.g. from a config file named on the command line. */
+export type AppFactory = (init: AppInit) => Promise<App>;
+
 /**
  * Define an app for `switchyard run`: `export default defineApp({ plugins: [...], main })`.
  * Checks the shape at once, so a mistake is reported where it was made.
+ *
+ * An app that needs its configuration before it can name its plugins passes a function
+ * instead, sync or async: `defineApp(async ({ argv }) => ({ plugins: [...], main }))`.
+ * `switchyard run` calls it before boot; an error it throws is a boot error (exit 2).
  */
-export function defineApp(spec: AppSpec): App {
+export function defineApp(spec: AppSpec): App;
+export function defineApp(factory: (init: AppInit) => AppSpec | Promise<AppSpec>): AppFactory;
+export function defineApp(spec: AppSpec | ((init: AppInit) => AppSpec | Promise<AppSpec>)): App | AppFactory {
+  if (typeof spec === 'function') {
+    const factory = spec;
+    return async (init: AppInit) => toApp(await factory(init), 'the app factory\'s result');
+  }
   return toApp(spec, 'defineApp()');
 }
 

@@ -44,8 +44,8 @@ Options:
 const RUN_HELP = `switchyard run <app> [options] [-- args...]
 
 Loads <app> (a .ts or .js module; TypeScript is compiled on the fly) whose default export is
-defineApp({ plugins, main?, processes?, commandNames?, stopTimeoutMs? }) from "switchyard",
-boots its plugins, starts its processes and main, and runs until main ends, a top-level
+defineApp({ plugins, main?, processes?, commandNames?, stopTimeoutMs? }) from "switchyard"
+(or defineApp(async ({ argv, cwd }) => ({ ... })) to build it from the arguments), boots its plugins, starts its processes and main, and runs until main ends, a top-level
 process fails, or SIGINT/SIGTERM arrives. Then it stops gracefully: processes are cancelled
 (those trapping cancels get a pid.cancel message), then plugins stop in reverse boot order.
 A second SIGINT/SIGTERM exits at once. Arguments after -- reach processes as app.argv.
@@ -173,7 +173,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
   let app: App;
   let label: string;
   try {
-    ({ app, label } = await loadApp(file, io.cwd));
+    ({ app, label } = await loadApp(file, { cwd: io.cwd, argv: appArgs }));
     label = `app "${label}"`;
   } catch (error) {
     bootFailure(error, undefined, `app ${file}`, verbose, io);

@@ -1,4 +1,4 @@
-export { defineApp, type App, type AppContext, type AppProcess, type AppProcessFn, type AppSpec, type CommandNames } from './app.js';
+export { defineApp, type App, type AppContext, type AppFactory, type AppInit, type AppProcess, type AppProcessFn, type AppSpec, type CommandNames } from './app.js';
 export * from './errors.js';
 export { loadApp, type LoadedApp } from './load.js';
 export { runApp, type RunOptions, type RunOutcome, type RunResult } from './run.js';

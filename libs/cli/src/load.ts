@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
-import { toApp, type App } from './app.js';
+import { toApp, type App, type AppInit } from './app.js';
 import { AppLoadError } from './errors.js';
 
 export interface LoadedApp {
@@ -15,9 +15,11 @@ export interface LoadedApp {
 
 /**
  * Import an app module (TypeScript or JavaScript) and validate its export: the default export,
- * or a named export `app`. TypeScript is compiled on the fly by tsx, scoped to this import.
+ * or a named export `app`; a function export is an app factory, called with `argv` and `cwd`.
+ * TypeScript is compiled on the fly by tsx, scoped to this import.
  */
-export async function loadApp(file: string, cwd: string = process.cwd()): Promise<LoadedApp> {
+export async function loadApp(file: string, options: { cwd?: string; argv?: readonly string[] } = {}): Promise<LoadedApp> {
+  const cwd = options.cwd ?? process.cwd();
   const path = resolve(cwd, file);
   if (!existsSync(path)) throw new AppLoadError(path, `no such file (looked for ${path})`);
   if (!statSync(path).isFile()) throw new AppLoadError(path, `${path} is not a file`);
@@ -43,6 +45,17 @@ export async function loadApp(file: string, cwd: string = process.cwd()): Promis
       path,
       `the module exports no app: add \`export default defineApp({ plugins: [...], main })\` (defineApp comes from "switchyard")`,
     );
+  }
+  if (typeof exported === 'function') {
+    // A factory (defineApp(async ({ argv }) => …)): it may read config files named on the command line.
+    const init: AppInit = Object.freeze({ argv: Object.freeze([...(options.argv ?? [])]), cwd });
+    try {
+      exported = await (exported as (init: AppInit) => unknown)(init);
+    } catch (error) {
+      if (isSwitchyardCoded(error)) throw error;
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new AppLoadError(path, `the app factory failed: ${reason}`, { cause: error });
+    }
   }
   const app = toApp(exported, 'app');
   return { app, path, label: app.name ?? basename(path, extname(path)) };

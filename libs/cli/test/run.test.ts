@@ -16,6 +16,16 @@ describe('switchyard run: exit codes', () => {
     expect(r.code).toBe(0);
   });
 
+  it('an app factory builds the app from the arguments after --; its coded error is a boot error', async () => {
+    const r = await runCli(['run', fixture('factory.ts'), '--', 'prod']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('running profile prod\n');
+    expect(r.code).toBe(0);
+    const broken = await runCli(['run', fixture('factory.ts'), '--', 'broken']);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/^switchyard: cannot start app \/.*\/factory\.ts: profile "broken" does not exist in \/.* \[BAD_CONFIG\]/);
+  });
+
   it('exits 1 when main throws, naming the process and the error without a stack trace', async () => {
     const r = await runCli(['run', fixture('fail.ts')]);
     expect(r.code).toBe(1);

@@ -26,10 +26,10 @@ const OP_FLUSH = 5;
 const OP_STOP = 6;
 
 /**
- * Batches the loop works through before it lets the event loop run timers and
- * I/O. Counted across wake-ups, not per wake-up: a consumer that answers every
- * event with a send re-wakes the loop from a microtask each time, and would
- * otherwise starve everything that is not a microtask.
+ * Batches the loop works through in one macrotask turn before it lets the event
+ * loop run timers and I/O. Counted across wake-ups, not per wake-up: a consumer
+ * that answers every event with a send re-wakes the loop from a microtask each
+ * time, and would otherwise starve everything that is not a microtask.
  */
 const BATCHES_PER_TURN = 64;
 /** A queue array longer than this after a burst is released rather than kept as the spare. */
@@ -75,10 +75,10 @@ class BusSubscription extends Channel implements Indexed {
   abort: AbortLink | null = null;
   pending: PendingSubscribe | null = null;
   removal: Removal | null = null;
-  private readonly bus: EventBus;
+  private readonly bus: Dispatcher;
 
   constructor(
-    bus: EventBus,
+    bus: Dispatcher,
     id: number,
     systemFilter: ParsedPattern | null,
     kindFilter: Matcher | null,
@@ -98,27 +98,28 @@ class BusSubscription extends Channel implements Indexed {
   }
 
   protected override roomAvailable(): void {
-    this.bus._wake();
+    this.bus.wake();
   }
 
   protected override requestRemoval(): Promise<void> {
-    return this.bus._remove(this);
+    return this.bus.remove(this);
   }
 }
 
 /**
- * A publish/subscribe bus run by one dispatcher loop. Publishers only append
- * actions to a queue; the loop (started by one microtask however many actions
- * arrive) owns the subscriber index and works through the queue in order, so
- * no state is shared between callers and the loop.
+ * The dispatcher loop behind an EventBus. Publishers only append actions to a
+ * queue; the loop (started by one microtask however many actions arrive) owns
+ * the subscriber index and works through the queue in order, so no state is
+ * shared between callers and the loop.
  */
-export class EventBus {
+class Dispatcher {
   private queue: unknown[] = [];
   private spare: unknown[] = [];
   private qlen = 0;
   private scheduled = false;
-  /** Batches since the loop last let a macrotask turn pass. */
+  /** Batches in the current macrotask turn; reset by `turnEnd` when the turn is over. */
   private batchesThisTurn = 0;
+  private turnEnd: ReturnType<typeof setImmediate> | null = null;
   private closing = false;
   private ended = false;
   private stopPromise: Promise<void> | null = null;
@@ -142,7 +143,11 @@ export class EventBus {
     void this.run();
   };
   private readonly wakeListener = (): void => {
-    this._wake();
+    this.wake();
+  };
+  private readonly resetTurn = (): void => {
+    this.turnEnd = null;
+    this.batchesThisTurn = 0;
   };
 
   constructor(options: EventBusOptions = {}) {
@@ -162,16 +167,10 @@ export class EventBus {
     this.onError = options.onError;
   }
 
-  /** True once `stop()` has been called. */
   get closed(): boolean {
     return this.closing;
   }
 
-  /**
-   * Subscribes to events whose system matches `system` and, if given, whose kind
-   * matches `kind`. An empty or missing pattern means "no filter". Resolves once
-   * the loop has added the subscription: every event sent after this call reaches it.
-   */
   subscribe(system: string, kind?: string, options: SubscribeOptions = {}): Promise<Subscription> {
     let sub: BusSubscription;
     try {
@@ -187,7 +186,6 @@ export class EventBus {
     return p;
   }
 
-  /** Removes a subscription by id; resolves with whether it was subscribed, once the loop applied it. */
   unsubscribe(id: number): Promise<boolean> {
     if (typeof id !== 'number') {
       return Promise.reject(new InvalidArgumentError(`subscription id must be a number, got ${describeValue(id)}`));
@@ -202,10 +200,6 @@ export class EventBus {
     });
   }
 
-  /**
-   * Publishes an event; never blocks and never throws for a closed bus (it returns
-   * false instead). Throws `InvalidEventError` if `event` is not an Event.
-   */
   send(event: Event, options?: SendOptions): boolean {
     if (event === null || typeof event !== 'object') {
       throw new InvalidArgumentError(`send expects an event object, got ${describeValue(event)}`);
@@ -227,18 +221,12 @@ export class EventBus {
     return true;
   }
 
-  /** Resolves once every action queued before this call has been processed. */
   flush(): Promise<void> {
     if (this.ended) return Promise.resolve();
     return new Promise<void>((resolve) => this.enqueue(OP_FLUSH, resolve));
   }
 
-  /**
-   * Stops the bus. Idempotent. Subscriptions are cleared (their channels end after
-   * their buffered events), actions still queued are discarded (subscribes fail with
-   * "bus is closed", unsubscribes complete, sends are dropped), and a delivery the
-   * loop is blocked on is abandoned. Resolves when the loop has ended.
-   */
+  /** `closing` takes effect at once: the loop discards whatever is still queued. */
   stop(): Promise<void> {
     if (this.stopPromise === null) {
       this.closing = true;
@@ -246,7 +234,7 @@ export class EventBus {
         this.stopResolve = resolve;
       });
       this.enqueue(OP_STOP, null);
-      this._wake();
+      this.wake();
     }
     return this.stopPromise;
   }
@@ -261,8 +249,8 @@ export class EventBus {
     };
   }
 
-  /** @internal Wakes a delivery that waits for room. */
-  _wake(): void {
+  /** Wakes a delivery that waits for room. */
+  wake(): void {
     const w = this.wakeBlocked;
     if (w !== null) {
       this.wakeBlocked = null;
@@ -270,8 +258,8 @@ export class EventBus {
     }
   }
 
-  /** @internal Queues the removal of a subscription whose channel already ended. */
-  _remove(sub: BusSubscription): Promise<void> {
+  /** Queues the removal of a subscription whose channel already ended. */
+  remove(sub: BusSubscription): Promise<void> {
     if (sub.removal !== null) return sub.removal.promise;
     if (this.ended || !sub.active) return Promise.resolve();
     let resolve!: () => void;
@@ -316,19 +304,19 @@ export class EventBus {
     this.qlen = n + 2;
     if (!this.scheduled) {
       this.scheduled = true;
+      // Over budget, the wake-up waits for the next turn (after `resetTurn`, queued earlier).
       if (this.batchesThisTurn < BATCHES_PER_TURN) queueMicrotask(this.runLoop);
-      else {
-        this.batchesThisTurn = 0;
-        setImmediate(this.runLoop);
-      }
+      else setImmediate(this.runLoop);
     }
   }
 
   private async run(): Promise<void> {
     while (this.qlen > 0) {
+      this.turnEnd ??= setImmediate(this.resetTurn);
       if (++this.batchesThisTurn > BATCHES_PER_TURN) {
-        this.batchesThisTurn = 0;
         await new Promise<void>((resolve) => setImmediate(resolve));
+        this.turnEnd ??= setImmediate(this.resetTurn);
+        this.batchesThisTurn++;
       }
       // Swap: publishers now append to the spare array while this batch is worked through.
       const batch = this.queue;
@@ -551,11 +539,79 @@ export class EventBus {
     this.active = 0;
     this.ended = true;
     this.wakeBlocked = null;
+    if (this.turnEnd !== null) {
+      clearImmediate(this.turnEnd);
+      this.turnEnd = null;
+    }
     this.queue = [];
     this.spare = [];
     const resolve = this.stopResolve;
     this.stopResolve = null;
     resolve?.();
+  }
+}
+
+/**
+ * A publish/subscribe bus run by one dispatcher loop (see Dispatcher).
+ * `subscribe`/`unsubscribe` resolve once the loop applied them; `send` only
+ * queues; per subscriber, events arrive in send order.
+ */
+export class EventBus {
+  private readonly dispatcher: Dispatcher;
+
+  constructor(options: EventBusOptions = {}) {
+    this.dispatcher = new Dispatcher(options);
+  }
+
+  /** True once `stop()` has been called. */
+  get closed(): boolean {
+    return this.dispatcher.closed;
+  }
+
+  /** Where Subscriber handler errors go when a Subscriber has no onError of its own. */
+  get onError(): ((error: unknown, event: Event) => void) | undefined {
+    return this.dispatcher.onError;
+  }
+
+  /**
+   * Subscribes to events whose system matches `system` and, if given, whose kind
+   * matches `kind`. An empty or missing pattern means "no filter". Resolves once
+   * the loop has added the subscription: every event sent after this call reaches it.
+   */
+  subscribe(system: string, kind?: string, options?: SubscribeOptions): Promise<Subscription> {
+    return this.dispatcher.subscribe(system, kind, options);
+  }
+
+  /** Removes a subscription by id; resolves with whether it was subscribed, once the loop applied it. */
+  unsubscribe(id: number): Promise<boolean> {
+    return this.dispatcher.unsubscribe(id);
+  }
+
+  /**
+   * Publishes an event; never blocks and never throws for a closed bus (it returns
+   * false instead). Throws `InvalidEventError` if `event` is not an Event.
+   */
+  send(event: Event, options?: SendOptions): boolean {
+    return this.dispatcher.send(event, options);
+  }
+
+  /** Resolves once every action queued before this call has been processed. */
+  flush(): Promise<void> {
+    return this.dispatcher.flush();
+  }
+
+  /**
+   * Stops the bus. Idempotent. Subscriptions are cleared (their channels end after
+   * their buffered events), actions still queued are discarded (subscribes fail with
+   * "bus is closed", unsubscribes complete, sends are dropped), and a delivery the
+   * loop is blocked on is abandoned. Resolves when the loop has ended.
+   */
+  stop(): Promise<void> {
+    return this.dispatcher.stop();
+  }
+
+  stats(): BusStats {
+    return this.dispatcher.stats();
   }
 }
 

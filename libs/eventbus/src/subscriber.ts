@@ -20,26 +20,62 @@ function reportToConsole(error: unknown, event: Event): void {
   console.error(`[eventbus] handler failed for event system="${event.system}" kind="${event.kind}" path="${event.path}":`, error);
 }
 
+/** Feeds a channel's events to the handler; kept apart so Subscriber's public face stays small. */
+class HandlerConsumer implements ChannelConsumer {
+  private readonly handler: EventHandler;
+  private readonly onError: ErrorHandler;
+  // `done` is made on demand: most subscribers never ask for it, and an idle
+  // subscriber should cost as little heap as possible.
+  ended = false;
+  done: Promise<void> | null = null;
+  private resolveDone: (() => void) | null = null;
+
+  constructor(handler: EventHandler, onError: ErrorHandler) {
+    this.handler = handler;
+    this.onError = onError;
+  }
+
+  handle(event: Event): unknown {
+    return this.handler(event);
+  }
+
+  fail(error: unknown, event: Event): void {
+    try {
+      this.onError(error, event);
+    } catch {
+      // An error handler that throws has nowhere left to report to; the loop must go on.
+    }
+  }
+
+  end(): void {
+    this.ended = true;
+    const resolve = this.resolveDone;
+    this.resolveDone = null;
+    resolve?.();
+  }
+
+  whenDone(): Promise<void> {
+    return (this.done ??= this.ended
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          this.resolveDone = resolve;
+        }));
+  }
+}
+
 /**
  * Wraps a subscription in a callback. The handler is called serially: one call
  * at a time, in send order; while an async handler runs, later events wait in
  * the subscription's buffer (and its overflow policy applies). A synchronous
  * handler is called by the bus loop directly, with no promise per event.
  */
-export class Subscriber implements ChannelConsumer {
+export class Subscriber {
   private readonly subscription: Subscription;
-  private readonly handler: EventHandler;
-  private readonly onError: ErrorHandler;
-  // `done` is made on demand: most subscribers never ask for it, and an idle
-  // subscriber should cost as little heap as possible.
-  private ended = false;
-  private donePromise: Promise<void> | null = null;
-  private resolveDone: (() => void) | null = null;
+  private readonly consumer: HandlerConsumer;
 
-  private constructor(subscription: Subscription, handler: EventHandler, onError: ErrorHandler) {
+  private constructor(subscription: Subscription, consumer: HandlerConsumer) {
     this.subscription = subscription;
-    this.handler = handler;
-    this.onError = onError;
+    this.consumer = consumer;
   }
 
   /** Subscribes and starts calling `handler`; resolves once the bus has applied the subscription. */
@@ -58,9 +94,9 @@ export class Subscriber implements ChannelConsumer {
       throw new InvalidArgumentError(`onError must be a function, got ${describeValue(onError)}`);
     }
     const subscription = await bus.subscribe(system, kind, options);
-    const subscriber = new Subscriber(subscription, handler, onError);
-    (subscription as Channel).attach(subscriber);
-    return subscriber;
+    const consumer = new HandlerConsumer(handler, onError);
+    (subscription as Channel).attach(consumer);
+    return new Subscriber(subscription, consumer);
   }
 
   get id(): number {
@@ -78,14 +114,7 @@ export class Subscriber implements ChannelConsumer {
 
   /** Resolves when the subscription has ended and its last handler call has settled. */
   get done(): Promise<void> {
-    if (this.donePromise === null) {
-      this.donePromise = this.ended
-        ? Promise.resolve()
-        : new Promise<void>((resolve) => {
-            this.resolveDone = resolve;
-          });
-    }
-    return this.donePromise;
+    return this.consumer.whenDone();
   }
 
   /**
@@ -95,28 +124,6 @@ export class Subscriber implements ChannelConsumer {
    */
   close(): Promise<void> {
     return this.subscription.close();
-  }
-
-  /** @internal ChannelConsumer */
-  handle(event: Event): unknown {
-    return this.handler(event);
-  }
-
-  /** @internal ChannelConsumer */
-  fail(error: unknown, event: Event): void {
-    try {
-      this.onError(error, event);
-    } catch {
-      // An error handler that throws has nowhere left to report to; the loop must go on.
-    }
-  }
-
-  /** @internal ChannelConsumer */
-  end(): void {
-    this.ended = true;
-    const resolve = this.resolveDone;
-    this.resolveDone = null;
-    resolve?.();
   }
 }
 

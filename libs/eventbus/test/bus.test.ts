@@ -177,7 +177,7 @@ describe('EventBus: the dispatcher loop', () => {
   it('swaps two queue arrays: steady-state sends allocate no new queue array', async () => {
     const b = bus({ bufferSize: 4096 });
     await b.subscribe('a', undefined, { overflow: 'dropNewest' });
-    const internals = b as unknown as { queue: unknown[]; spare: unknown[] };
+    const internals = (b as unknown as { dispatcher: { queue: unknown[]; spare: unknown[] } }).dispatcher;
     for (let i = 0; i < 100; i++) b.send(ev('a'));
     await b.flush();
     const arrays = new Set([internals.queue, internals.spare]);

@@ -126,7 +126,8 @@ describe('EventBus.stop', () => {
     expect(getEventListeners(routerSignal.signal, 'abort')).toHaveLength(0);
     await turn(); // lets the helper's own probes (stateOf) fire
     expect(immediates()).toBe(0);
-    const internals = b as unknown as { byId: Map<number, unknown>; wakeBlocked: unknown; scheduled: boolean };
+    const internals = (b as unknown as { dispatcher: { byId: Map<number, unknown>; wakeBlocked: unknown; scheduled: boolean } })
+      .dispatcher;
     expect(internals.byId.size).toBe(0);
     expect(internals.wakeBlocked).toBeNull();
     expect(internals.scheduled).toBe(false);

@@ -106,9 +106,25 @@ defineMachine({
   queues: {
     startup: {
       // @ts-expect-error a generator unit's return value is checked too
+      start: function* (u) {
+        yield* sleep(1);
+        return u.runs > 1 ? 'nxt' : null;
+      },
+      next: () => null,
+    },
+  },
+});
+
+// A generator unit that returns one lone literal needs `as const`: TypeScript widens it to
+// string otherwise, because `null` in the unit's return type hides the generator's contextual
+// return type from the widening check (a TypeScript limitation).
+defineMachine({
+  name: 'generator-lone-literal',
+  queues: {
+    startup: {
       start: function* () {
         yield* sleep(1);
-        return 'nxt';
+        return 'next' as const;
       },
       next: () => null,
     },

@@ -1,0 +1,17 @@
+/** Every suite, one after another, in one process run; prints markdown for BENCHMARKS.md. */
+import { runDispatchBench } from './dispatch.js';
+import { runEventBench } from './events.js';
+import { runSqlBench } from './sql.js';
+
+const suites: [string, () => Promise<string>][] = [
+  ['Dispatch (issue: kernel)', () => runDispatchBench()],
+  ['Event bus (issue: event bus)', () => runEventBench()],
+  ['SQL and store (issue: sql/store)', () => runSqlBench()],
+];
+const only = process.argv[2];
+for (const [title, run] of suites) {
+  if (only !== undefined && !title.toLowerCase().includes(only.toLowerCase())) continue;
+  console.log(`## ${title}\n`);
+  console.log(await run());
+  console.log('');
+}
