@@ -5,7 +5,10 @@ import { Driver } from './src/driver.js';
 import { Connection } from './src/connection.js';
 class Echo extends CommandBase<number> { readonly id = 300; constructor(readonly v: number) { super(); } }
 const echo = definePlugin({ name: 'echo', commands: [300], handlers: { 300: ((_c: unknown, cmd: Echo, tag: number, r: { completeYield(t: number, d: unknown): void }) => r.completeYield(tag, cmd.v)) as never } });
-const rt = createRuntime({ plugins: [echo, sqlPlugin({ databases: { main: { file: ':memory:' } } })] });
+class Q extends CommandBase<any> { readonly id = 301; constructor(readonly database: string, readonly sql: string, readonly params: unknown) { super(); } }
+let conn2: Connection;
+const minimal = definePlugin({ name: 'minimal', commands: [301], handlers: { 301: ((_c: unknown, cmd: Q, tag: number, r: { completeYield(t: number, d: unknown): void }) => r.completeYield(tag, conn2.query(cmd.sql, cmd.params))) as never } });
+const rt = createRuntime({ plugins: [echo, minimal, sqlPlugin({ databases: { main: { file: ':memory:' } } })] });
 await rt.start();
 await rt.run(function* () {
   yield* execute('main', 'create table t(id integer primary key, name text, v real)');
@@ -19,6 +22,7 @@ const s = db.prepare('select * from t where id = ?');
 const conn = new Connection(Driver, { file: ':memory:', readonly: false, wal: false, busyTimeoutMs: 0, foreignKeys: true, statementCacheSize: 100 });
 conn.db.exec('create table t(id integer primary key, name text, v real)');
 for (let i = 0; i < 1000; i++) conn.execute('insert into t values (?, ?, ?)', [i, 'n' + i, i * 1.5]);
+conn2 = conn;
 const N = 200000;
 let sink = 0;
 const variants: Record<string, () => Promise<void> | void> = {
@@ -27,6 +31,7 @@ const variants: Record<string, () => Promise<void> | void> = {
   'raw all spread': () => { for (let i = 0; i < N; i++) { const p = [i % 1000]; sink += (s.all(...p) as any).length; } },
   'conn.query': () => { for (let i = 0; i < N; i++) sink += conn.query('select * from t where id = ?', [i % 1000]).rows.length; },
   echo: () => rt.run(function* () { for (let i = 0; i < N; i++) sink += yield* new Echo(i); }).then(() => {}),
+  minimal: () => rt.run(function* () { for (let i = 0; i < N; i++) sink += (yield* new Q('main', 'select * from t where id = ?', [i % 1000])).rows.length; }).then(() => {}),
   plugin: () => rt.run(function* () { for (let i = 0; i < N; i++) sink += (yield* query('main', 'select * from t where id = ?', [i % 1000])).rows.length; }).then(() => {}),
 };
 const res: Record<string, number[]> = {};

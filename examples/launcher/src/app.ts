@@ -50,11 +50,18 @@ export async function createLauncherApp(file: string, options: LauncherAppOption
 
 /** Control of a running launcher: actions on one service, a group ("@name") or "all". */
 export class Launcher {
+  private readonly exited: Promise<ExitReason>;
+
+  /** Attach right after spawning the launcher: its exit is watched from here on. */
   constructor(
     readonly rt: Runtime,
     readonly pid: MachinePid<LauncherModule>,
     readonly board: ServiceBoard,
-  ) {}
+  ) {
+    this.exited = rt.wait(pid);
+    // Callers of wait() see a rejection (no such process); nobody calling it is not an error.
+    this.exited.catch(() => {});
+  }
 
   /** Start services (a failed or exited one gets a fresh restart window). Throws UnknownTargetError. */
   start(target: string): void {
@@ -98,9 +105,9 @@ export class Launcher {
     return exit;
   }
 
+  /** Resolves with the launcher's exit; its value is a LauncherSummary when it stopped normally. */
   wait(): Promise<ExitReason> {
-    if (!this.rt.isAlive(this.pid)) return Promise.resolve({ kind: 'normal', value: undefined });
-    return this.rt.wait(this.pid);
+    return this.exited;
   }
 }
 

@@ -84,9 +84,12 @@ export function toApp(value: unknown, where: string): App {
     throw new AppDefinitionError(where, `expected an app definition object, got ${kind(value)}`);
   }
   const spec = value as Record<string, unknown>;
-  const known = new Set(['name', 'plugins', 'main', 'processes', 'commandNames', 'stopTimeoutMs']);
+  // Other fields are the app's own business (a factory may return richer objects), but one
+  // that looks like a misspelt field would silently do nothing: refuse it.
   for (const key of Object.keys(spec)) {
-    if (!known.has(key)) throw new AppDefinitionError(`${where}.${key}`, `unknown field; an app has ${[...known].join(', ')}`);
+    if (APP_FIELDS.includes(key)) continue;
+    const meant = APP_FIELDS.find((f) => distance(f.toLowerCase(), key.toLowerCase()) <= 2);
+    if (meant !== undefined) throw new AppDefinitionError(`${where}.${key}`, `unknown field; did you mean "${meant}"?`);
   }
   const name = spec.name;
   if (name !== undefined && (typeof name !== 'string' || name === '')) {
@@ -142,6 +145,19 @@ export function checkNames(m: unknown, where: string): asserts m is CommandNames
       throw new AppDefinitionError(`${where}.${k}`, `must be a command ID (an integer 1..65535), got ${kind(id)}`);
     }
   }
+}
+
+const APP_FIELDS: readonly string[] = ['name', 'plugins', 'main', 'processes', 'commandNames', 'stopTimeoutMs'];
+
+/** Levenshtein distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length]!;
 }
 
 export function kind(v: unknown): string {

@@ -13,6 +13,19 @@ describe('defineApp', () => {
     expect(Object.isFrozen(app)).toBe(true);
   });
 
+  it('ignores fields of its own that are not near-misses of app fields', () => {
+    const app = defineApp({ plugins: [], ...{ config: { file: 'x' }, attach: () => {} } } as AppSpec);
+    expect(app.plugins).toEqual([]);
+    expect(app).not.toHaveProperty('config');
+  });
+
+  it('a factory is validated when it is called', async () => {
+    const factory = defineApp(async ({ argv }) => ({ plugins: [], name: argv[0] }));
+    expect((await factory({ argv: ['n'], cwd: '/' })).name).toBe('n');
+    const bad = defineApp(() => ({ plugins: 'none' }) as unknown as AppSpec);
+    await expect(bad({ argv: [], cwd: '/' })).rejects.toThrow("the app factory's result.plugins: must be an array of plugins");
+  });
+
   const refuse = (spec: unknown, field: string, message: RegExp) => {
     let error: unknown;
     try {
@@ -36,6 +49,8 @@ describe('defineApp', () => {
     refuse({ plugins: [], processes: [{ name: '', fn: function* () {} }] }, 'defineApp().processes[0].name', /non-empty string/);
     refuse({ plugins: [], commandNames: [{ Sleep: 'ten' }] }, 'defineApp().commandNames[0].Sleep', /a command ID \(an integer 1\.\.65535\), got "ten"/);
     refuse({ plugins: [], stopTimeoutMs: -1 }, 'defineApp().stopTimeoutMs', /> 0, got -1/);
-    refuse({ plugins: [], mian: function* () {} }, 'defineApp().mian', /unknown field/);
+    refuse({ plugins: [], mian: function* () {} }, 'defineApp().mian', /unknown field; did you mean "main"\?/);
+    refuse({ plugins: [], process: [] }, 'defineApp().process', /did you mean "processes"\?/);
+    refuse({ plugin: [] }, 'defineApp().plugin', /did you mean "plugins"\?/);
   });
 });

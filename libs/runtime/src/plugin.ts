@@ -34,6 +34,8 @@ export interface PluginSpec {
   commands: ClaimSpec;
   dependsOn?: readonly string[];
   handlers?: HandlerMap;
+  /** Names of the commands by ID map (e.g. `ClockCommand`), for tools such as `switchyard run --inspect-commands`. */
+  commandNames?: Readonly<Record<string, number>>;
   setup?: (ctx: PluginContext) => PluginSetup | void | Promise<PluginSetup | void>;
 }
 

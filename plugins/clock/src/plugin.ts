@@ -1,4 +1,5 @@
 import { definePlugin, type Plugin } from '@switchyard/runtime';
+import { ClockCommand } from './commands.js';
 import { ClockHandlers } from './handlers.js';
 
 export interface ClockPlugin extends Plugin {
@@ -12,6 +13,7 @@ export function clockPlugin(): ClockPlugin {
   const plugin = definePlugin({
     name: 'clock',
     commands: { first: 10, last: 29 },
+    commandNames: ClockCommand,
     setup: (ctx) => {
       handlers = new ClockHandlers(ctx);
       return { handlers: handlers.handlers, stop: () => handlers?.dispose() };

@@ -1,4 +1,5 @@
 import { definePlugin, type Plugin } from '@switchyard/runtime';
+import { EventCommand } from './commands.js';
 import { EventHandlers } from './handlers.js';
 
 export interface EventPlugin extends Plugin {
@@ -12,6 +13,7 @@ export function eventPlugin(): EventPlugin {
   const plugin = definePlugin({
     name: 'event',
     commands: { first: 90, last: 99 },
+    commandNames: EventCommand,
     setup: (ctx) => {
       handlers = new EventHandlers(ctx.runtime);
       return { handlers: handlers.handlers, stop: () => handlers?.dispose() };

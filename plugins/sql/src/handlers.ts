@@ -487,20 +487,6 @@ export class SqlHandlers {
   // ------------------------------------------------------------ handlers
 
   readonly query: Handler<QueryCmd> = (ctx, cmd, tag, receiver) => {
-    const fast = this.dbs.get(cmd.database);
-    if (fast !== undefined && fast.conn !== null && fast.holder === null) {
-      const params = cmd.params;
-      if (params === undefined || typeof params === 'object') {
-        let out;
-        try {
-          out = fast.conn.query(cmd.sql, params);
-        } catch (error) {
-          throw this.failed(fast, error, cmd.sql);
-        }
-        receiver.completeYield(tag, out);
-        return;
-      }
-    }
     const db = this.db(cmd.database);
     if (db.holder !== null && db.holder !== ctx.pid) return this.wait(db, ctx, tag, receiver, () => this.query(ctx, cmd, tag, receiver));
     this.doQuery(db, ctx, cmd.sql, cmd.params, tag, receiver);

@@ -1,0 +1,139 @@
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { formatLog, type LogRecord } from './board.js';
+import type { Launcher, ServiceRow } from './app.js';
+
+const HEADER = ['NAME', 'GROUP', 'STATE', 'PID', 'RESTARTS', 'UPTIME'] as const;
+
+export function formatUptime(ms: number | null): string {
+  if (ms === null) return '-';
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor(s / 60) % 60).padStart(2, '0')}m`;
+}
+
+/** The status table as lines of aligned columns. */
+export function renderTable(rows: readonly ServiceRow[]): string[] {
+  const cells = rows.map((r) => [r.name, r.group, r.state, r.pid === null ? '-' : String(r.pid), String(r.restarts), formatUptime(r.uptimeMs)]);
+  const widths = HEADER.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: readonly string[]) => c.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(HEADER), ...cells.map(line)];
+}
+
+export interface StatusViewOptions {
+  readonly out: Writable;
+  /** Redraw the table in place (a terminal) or print plain lines. */
+  readonly tty: boolean;
+  /** How often the table is redrawn for uptimes, ms (TTY only). */
+  readonly refreshMs?: number;
+}
+
+/**
+ * Output of the CLI. On a terminal: log lines scroll above a status table that is redrawn
+ * in place. Otherwise: plain log lines, and the table only when asked (status) and at exit.
+ */
+export class StatusView {
+  private launcher: Launcher | null = null;
+  private drawn = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private pending: NodeJS.Immediate | null = null;
+
+  constructor(private readonly options: StatusViewOptions) {}
+
+  attach(launcher: Launcher): void {
+    this.launcher = launcher;
+    if (this.options.tty) {
+      this.timer = setInterval(() => this.redraw(), this.options.refreshMs ?? 1000);
+      this.timer.unref();
+      this.redraw();
+    }
+  }
+
+  log(record: LogRecord): void {
+    const line = formatLog(record);
+    if (!this.options.tty) {
+      this.options.out.write(`${line}\n`);
+      return;
+    }
+    this.clear();
+    this.options.out.write(`${line}\n`);
+    this.drawn = 0;
+    // Many records arrive together: draw the table once after them.
+    this.pending ??= setImmediate(() => {
+      this.pending = null;
+      this.redraw();
+    });
+  }
+
+  /** Print the table as plain lines (status command, exit). */
+  printTable(target = 'all'): void {
+    if (this.launcher === null) return;
+    this.clear();
+    for (const l of renderTable(this.launcher.status(target))) this.options.out.write(`${l}\n`);
+    this.drawn = 0;
+    if (this.options.tty) this.redraw();
+  }
+
+  private clear(): void {
+    if (this.drawn > 0) this.options.out.write(`\x1b[${this.drawn}F\x1b[0J`);
+    this.drawn = 0;
+  }
+
+  private redraw(): void {
+    if (!this.options.tty || this.launcher === null) return;
+    this.clear();
+    const lines = renderTable(this.launcher.status());
+    this.options.out.write(`${lines.join('\n')}\n`);
+    this.drawn = lines.length;
+  }
+
+  close(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    if (this.pending !== null) clearImmediate(this.pending);
+    this.timer = null;
+    this.pending = null;
+    this.clear();
+  }
+}
+
+export const HELP = [
+  'commands: start <target> | stop <target> | restart <target> | status [target] | quit',
+  'target: a service name, @group, or all',
+].join('\n');
+
+/** The command line on stdin, one command per line. Returns a disposer. */
+export function commandLine(input: Readable, output: Writable, launcher: Launcher, view: StatusView, onQuit: () => void): () => void {
+  const rl = createInterface({ input, terminal: false });
+  const say = (line: string) => output.write(`${line}\n`);
+  rl.on('line', (raw) => {
+    const [cmd, target, ...rest] = raw.trim().split(/\s+/);
+    if (cmd === undefined || cmd === '') return;
+    try {
+      if (rest.length > 0) throw new Error(`too many words: ${raw.trim()}`);
+      switch (cmd) {
+        case 'start':
+        case 'stop':
+        case 'restart':
+          if (target === undefined) throw new Error(`${cmd} what? ${HELP.split('\n')[1]}`);
+          launcher[cmd](target);
+          break;
+        case 'status':
+          view.printTable(target ?? 'all');
+          break;
+        case 'quit':
+        case 'exit':
+          onQuit();
+          break;
+        case 'help':
+          say(HELP);
+          break;
+        default:
+          throw new Error(`unknown command "${cmd}". ${HELP}`);
+      }
+    } catch (error) {
+      say(`error: ${(error as Error).message}`);
+    }
+  });
+  return () => rl.close();
+}
