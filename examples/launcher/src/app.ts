@@ -1,14 +1,14 @@
 import type { ExitReason, Pid, Plugin, ProcessContext, Runtime } from '@switchyard/runtime';
 import { inspect, machine, postTo, type MachineInfo, type MachinePid } from '@switchyard/statemachine';
-import { execPlugin } from '@switchyard/plugin-exec';
-import { clockPlugin } from '@switchyard/plugin-clock';
+import { ExecCommand, execPlugin } from '@switchyard/plugin-exec';
+import { ClockCommand, clockPlugin } from '@switchyard/plugin-clock';
 import type { Command } from '@switchyard/dispatcher';
 import { loadServices, type LauncherConfig } from './config.js';
-import { ServiceBoard, type LogRecord, type ServiceStatus } from './board.js';
+import { formatLog, ServiceBoard, type LogRecord, type ServiceStatus } from './board.js';
 import { launcherModule, type Action, type LauncherModule, type LauncherSummary } from './machine.js';
 
 export interface LauncherAppOptions {
-  /** Every log record (state changes, actions, service output). */
+  /** Every log record (state changes, actions, service output). Default: key=value lines on stdout. */
   readonly log?: (record: LogRecord) => void;
 }
 
@@ -18,17 +18,22 @@ export interface ServiceRow extends ServiceStatus {
 }
 
 /**
- * The launcher as a runtime definition: the plugins it needs and its main process (the
- * launcher machine). `switchyard run` can boot it as is; attach() adds the control API.
+ * The launcher as a runtime definition (the shape `switchyard run` takes: name, plugins,
+ * main, stopTimeoutMs, commandNames) plus what the CLI needs: the config, the board and
+ * attach(), the control API.
  */
 export interface LauncherApp {
+  readonly name: string;
   readonly config: LauncherConfig;
   readonly board: ServiceBoard;
   readonly plugins: readonly Plugin[];
   /** The main process: the launcher machine. Ends (normally) once a cancel has stopped every service. */
   readonly main: (ctx: ProcessContext) => Generator<Command, unknown, unknown>;
-  /** The longest stop grace period of any service, ms: a runtime's stopTimeoutMs should exceed it. */
+  /** The longest stop grace period of any service, ms. */
   readonly maxGraceMs: number;
+  /** Long enough for every service's grace period, with a margin: use it for the runtime. */
+  readonly stopTimeoutMs: number;
+  readonly commandNames: readonly Readonly<Record<string, number>>[];
   attach(rt: Runtime, pid: Pid): Launcher;
 }
 
@@ -36,14 +41,17 @@ export interface LauncherApp {
 export async function createLauncherApp(file: string, options: LauncherAppOptions = {}): Promise<LauncherApp> {
   const config = await loadServices(file);
   const board = new ServiceBoard(config.services);
-  if (options.log !== undefined) board.subscribe(options.log);
+  board.subscribe(options.log ?? ((record) => process.stdout.write(`${formatLog(record)}\n`)));
   const maxGraceMs = Math.max(...config.services.map((s) => s.stopGraceMs));
   return {
+    name: 'launcher',
     config,
     board,
     plugins: [clockPlugin(), execPlugin()],
     main: (ctx) => machine(ctx, launcherModule, { input: { config, board } }),
     maxGraceMs,
+    stopTimeoutMs: maxGraceMs + 2000,
+    commandNames: [ClockCommand, ExecCommand],
     attach: (rt, pid) => new Launcher(rt, pid as MachinePid<LauncherModule>, board),
   };
 }

@@ -49,7 +49,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   // Services get their grace period, plus a margin, before the runtime gives up on them.
-  const rt = createRuntime({ plugins: app.plugins, stopTimeoutMs: app.maxGraceMs + 2000 });
+  const rt = createRuntime({ plugins: app.plugins, stopTimeoutMs: app.stopTimeoutMs });
   await rt.start();
   const pid = rt.spawn(app.main);
   const launcher = app.attach(rt, pid);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createRuntime, type Runtime } from '@switchyard/runtime';
 import { createLauncherApp, type Launcher, type LauncherApp, type LogRecord } from '../src/index.js';
 
-export const SLEEPER = "console.log('ready'); process.on('SIGTERM', () => process.exit(0)); setInterval(() => {}, 1000)";
+export const SLEEPER = "process.on('SIGTERM', () => process.exit(0)); setInterval(() => {}, 1000); console.log('ready')";
 export const STUBBORN = "process.on('SIGTERM', () => console.log('ignoring SIGTERM')); console.log('ready'); setInterval(() => {}, 1000)";
 
 /** A services file in a fresh temporary folder. */
@@ -42,7 +42,7 @@ export async function runLauncher(services: unknown[]): Promise<Running & AsyncD
       }
     },
   });
-  const rt = createRuntime({ plugins: app.plugins, stopTimeoutMs: app.maxGraceMs + 2000 });
+  const rt = createRuntime({ plugins: app.plugins, stopTimeoutMs: app.stopTimeoutMs });
   await rt.start();
   const launcher = app.attach(rt, rt.spawn(app.main));
   let cursor = 0;

@@ -24,9 +24,9 @@ describe('switchyard run --inspect-commands', () => {
     expect(r.stdout).toMatch(/^geo\s+800-809\s+800\s+Lookup$/m);
     expect(r.stdout).toMatch(/^\s+801\s+Reverse$/m);
     expect(r.stdout).toMatch(/^core \(runtime\)\s+200-203\s+200\s+Receive$/m);
-    // Without names, each claimed ID is listed with "-".
-    expect(r.stdout).toMatch(/^process\s+1-9\s+1\s+-$/m);
-    expect(r.stdout).toMatch(/^\s+9\s+-$/m);
+    // The shipped plugins carry their own names.
+    expect(r.stdout).toMatch(/^process\s+1-9\s+1\s+Send$/m);
+    expect(r.stdout).toMatch(/^\s+9\s+Exec$/m);
     expect(r.stdout).not.toContain('must not run main');
   });
 

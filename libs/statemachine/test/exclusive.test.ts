@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTestRuntime } from '@switchyard/testing';
 import { clockPlugin, sleep } from '@switchyard/plugin-clock';
-import { defineMachine, events, inspect, MachineInboxFullError, NoSuchMachineError, postTo, spawnMachine, UnknownQueueError } from '../src/index.js';
+import { defineMachine, events, inspect, MachineInboxFullError, NoSuchMachineError, POST_TOPIC, postTo, spawnMachine, UnknownQueueError, type MachineTrace } from '../src/index.js';
 
 const plugins = () => [clockPlugin()];
 
@@ -99,6 +99,24 @@ describe('exclusive execution and FIFO admission', () => {
     m.post('job', 'C');
     await t.advance(300);
     expect(log.filter((l) => l.startsWith('end'))).toEqual(['end A', 'end B', 'end C']);
+  });
+
+  it('a raw runtime message on the post topic is an event too; over capacity it is refused', async () => {
+    await using t = await createTestRuntime({ plugins: plugins() });
+    const log: string[] = [];
+    const trace: MachineTrace[] = [];
+    const m = spawnMachine(t.rt, jobModule(log), { capacity: 1, trace: (e) => trace.push(e) });
+    t.rt.send(m.pid, POST_TOPIC, { queue: 'other', event: 'raw' });
+    await t.settle();
+    expect(log).toEqual(['other raw']);
+    m.post('job', 'A');
+    await t.settle();
+    m.post('job', 'B');
+    t.rt.send(m.pid, POST_TOPIC, { queue: 'job', event: 'C' });
+    t.rt.send(m.pid, POST_TOPIC, { queue: 'nope', event: 'D' });
+    await t.advance(300);
+    expect(log).toEqual(['other raw', 'begin A', 'end A', 'begin B', 'end B']);
+    expect(trace.filter((e) => e.type === 'refused' || e.type === 'unhandled').map((e) => e.type)).toEqual(['refused', 'unhandled']);
   });
 
   it('post to an unknown queue or a dead machine fails at once, naming them', async () => {

@@ -1,4 +1,5 @@
 import { definePlugin, type Plugin } from '@switchyard/runtime';
+import { ExecCommand } from './commands.js';
 import { ExecHandlers } from './handlers.js';
 
 export interface ExecPluginOptions {
@@ -23,6 +24,7 @@ export function execPlugin(options: ExecPluginOptions = {}): ExecPlugin {
   const plugin = definePlugin({
     name: 'exec',
     commands: { first: 150, last: 159 },
+    commandNames: ExecCommand,
     setup: (ctx) => {
       handlers = new ExecHandlers(ctx, { grace, maxCapture });
       return { handlers: handlers.handlers, stop: () => handlers?.dispose() };

@@ -1,4 +1,5 @@
 import { definePlugin, type Plugin } from '@switchyard/runtime';
+import { SqlCommand } from './commands.js';
 import { SqlHandlers } from './handlers.js';
 import { resolveOptions, type SqlPluginOptions } from './options.js';
 
@@ -31,6 +32,7 @@ export function sqlPlugin(options: SqlPluginOptions): SqlPlugin {
   const plugin = definePlugin({
     name: 'sql',
     commands: { first: 100, last: 119 },
+    commandNames: SqlCommand,
     setup: (ctx) => {
       const h = new SqlHandlers(ctx, resolveOptions(options));
       handlers = h;

@@ -1,4 +1,5 @@
 import { definePlugin, type Plugin } from '@switchyard/runtime';
+import { StoreCommand } from './commands.js';
 import { StoreHandlers } from './handlers.js';
 import { resolveOptions, type StorePluginOptions } from './options.js';
 
@@ -25,6 +26,7 @@ export function storePlugin(options: StorePluginOptions): StorePlugin {
   const plugin = definePlugin({
     name: 'store',
     commands: { first: 120, last: 129 },
+    commandNames: StoreCommand,
     setup: (ctx) => {
       const h = new StoreHandlers(ctx, resolveOptions(options));
       handlers = h;
