@@ -22,6 +22,8 @@ export async function measure(cases: readonly Case[], n: number, rounds = 5): Pr
   for (let r = 0; r < rounds; r++) {
     for (const c of cases) {
       gc();
+      // A full GC throws away optimised code and inline caches: re-warm before timing.
+      await c.run(Math.max(1, Math.floor(n / 20)));
       const t0 = performance.now();
       await c.run(n);
       const ms = performance.now() - t0;
