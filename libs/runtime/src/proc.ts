@@ -1,5 +1,6 @@
 import type { Command, HandlerContext, ResultReceiver, Tag } from '@switchyard/dispatcher';
 import type { TimerId } from './clock.js';
+import type { Runtime } from './runtime.js';
 import type { ExitReason, Message, Pid, ProcessContext } from './types.js';
 
 export const READY = 1;
@@ -9,6 +10,7 @@ export const DONE = 4;
 
 /** The part of the runtime a process calls back into; kept small so Proc stays lean. */
 export interface ProcHost {
+  readonly runtime: Runtime;
   accept(p: Proc): void;
   acceptMember(p: Proc, g: Group, index: number, data: unknown, error: unknown): void;
   duplicateCompletions: number;
@@ -106,6 +108,10 @@ export class Proc implements ProcessContext, HandlerContext, ResultReceiver {
     readonly host: ProcHost,
     readonly pid: Pid,
   ) {}
+
+  get runtime(): Runtime {
+    return this.host.runtime;
+  }
 
   get signal(): AbortSignal {
     if (this.controller === null) {

@@ -169,6 +169,10 @@ class RuntimeImpl implements Runtime, ProcHost {
     return this.bootCtx;
   }
 
+  get runtime(): Runtime {
+    return this;
+  }
+
   get bus(): EventBus {
     if (this.eventBus === null) {
       const bus = createEventBus();

@@ -1,4 +1,5 @@
 import type { Command } from '@switchyard/dispatcher';
+import type { Runtime } from './runtime.js';
 
 /** A process ID, e.g. "{local|0x00001}". */
 export type Pid = string;
@@ -30,6 +31,8 @@ export type ProcessEvent =
 /** What a process function receives as its first argument. */
 export interface ProcessContext {
   readonly pid: Pid;
+  /** The runtime this process runs in (for libraries built on processes, e.g. state machines). */
+  readonly runtime: Runtime;
   /** Aborts when this process ends. */
   readonly signal: AbortSignal;
   /** When true, a linked process's abnormal exit arrives as a pid.exit message instead of failing this process. */

@@ -32,7 +32,43 @@ export interface Envelope {
 }
 
 const DEFAULT_CAPACITY = 1024;
+/** A machine that never waits still reads its mailbox every this many cycles. */
+const PROBE_EVERY = 32;
 const DEFAULT_POLL_MS = 10;
+
+interface Item {
+  readonly seq: number;
+  readonly event: unknown;
+}
+
+/** A FIFO of one queue's waiting events (O(1) at both ends, amortised). */
+class Waiting {
+  private items: Item[] = [];
+  private head = 0;
+  get size(): number {
+    return this.items.length - this.head;
+  }
+  push(item: Item): void {
+    this.items.push(item);
+  }
+  unshift(item: Item): void {
+    if (this.head > 0) this.items[--this.head] = item;
+    else this.items.unshift(item);
+  }
+  peek(): Item | undefined {
+    return this.items[this.head];
+  }
+  shift(): Item | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const item = this.items[this.head]!;
+    this.items[this.head++] = undefined as never;
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+}
 
 /** One active queue: its current status and when its unit runs next. */
 class Lane {
@@ -95,8 +131,12 @@ class LaneContext implements UnitContext {
  * posters/inspectors outside it (which touch only the inbox count and read snapshots).
  */
 export class MachineCore {
-  /** Events received, waiting for their queue's lane to be idle; in arrival order. */
-  private fifo: Envelope[] = [];
+  /** Events received and waiting for their queue's lane to be idle: one FIFO per queue. */
+  private readonly waiting = new Map<string, Waiting>();
+  /** Events in `waiting`, all queues. */
+  private waitingCount = 0;
+  /** Arrival order across queues; hand-offs and cancels get negative numbers to go first. */
+  private seq = 0;
   /** Posted events still in the runtime mailbox (room reserved for them). */
   inFlight = 0;
   private readonly lanes = new Map<string, Lane>();
@@ -107,6 +147,8 @@ export class MachineCore {
   exit: { readonly value: unknown } | null = null;
   /** Set when the process has ended (or was terminated before its first step). */
   ended = false;
+  /** A unit yielded a command since the mailbox was last read. */
+  suspended = false;
   readonly capacity: number;
   private readonly pollMs: number;
   private readonly traceFn: ((event: MachineTrace) => void) | undefined;
@@ -128,7 +170,7 @@ export class MachineCore {
   }
 
   get inbox(): number {
-    return this.fifo.length + this.inFlight;
+    return this.waitingCount + this.inFlight;
   }
 
   private now(): number {
@@ -169,20 +211,20 @@ export class MachineCore {
         this.trace({ type: 'refused', at, topic: msg.topic });
         return;
       }
-      this.fifo.push({ queue: env.queue, event: env.event });
+      this.enqueue(env.queue, env.event, false);
       return;
     }
     if (msg.topic === EVENTS_TOPIC && this.module.cancelQueue !== undefined) {
       const ev = msg.payload as ProcessEvent;
       if (ev?.type === 'pid.cancel') {
         // A shutdown goes before anything still waiting.
-        this.fifo.unshift({ queue: this.module.cancelQueue, event: ev.reason });
+        this.enqueue(this.module.cancelQueue, ev.reason, true);
         return;
       }
     }
     const routed = Object.hasOwn(this.module.routes, msg.topic) ? this.module.routes[msg.topic] : undefined;
     if (routed !== undefined) {
-      this.fifo.push({ queue: routed, event: msg.payload });
+      this.enqueue(routed, msg.payload, false);
       return;
     }
     this.unhandled++;
@@ -200,15 +242,28 @@ export class MachineCore {
     this.trace({ type: 'admit', at: now, queue, event });
   }
 
-  /** Start the first waiting event of every idle queue; later events of a busy queue keep their order. */
+  private enqueue(queue: string, event: unknown, first: boolean): void {
+    let w = this.waiting.get(queue);
+    if (w === undefined) this.waiting.set(queue, (w = new Waiting()));
+    if (first) w.unshift({ seq: -++this.seq, event });
+    else w.push({ seq: ++this.seq, event });
+    this.waitingCount++;
+  }
+
+  /**
+   * Start the first waiting event of every idle queue, in arrival order; later events of a
+   * busy queue keep their order. Cost is per queue, not per waiting event.
+   */
   admit(): void {
-    if (this.fifo.length === 0) return;
-    const waiting: Envelope[] = [];
-    for (const env of this.fifo) {
-      if (this.lanes.has(env.queue)) waiting.push(env);
-      else this.activate(env.queue, env.event);
+    if (this.waitingCount === 0) return;
+    const ready: [string, Waiting][] = [];
+    for (const entry of this.waiting) if (!this.lanes.has(entry[0]) && entry[1].size > 0) ready.push(entry);
+    if (ready.length > 1) ready.sort((a, b) => a[1].peek()!.seq - b[1].peek()!.seq);
+    for (const [queue, w] of ready) {
+      const item = w.shift()!;
+      this.waitingCount--;
+      this.activate(queue, item.event);
     }
-    this.fifo = waiting;
   }
 
   /** Lanes whose unit is due at `now`, in activation order (round robin across cycles). */
@@ -250,6 +305,7 @@ export class MachineCore {
         const cmd = step.value as Command;
         const commandId = typeof cmd === 'object' && cmd !== null && typeof cmd.id === 'number' ? cmd.id : 0;
         this.waitingOn = { kind: 'command', queue: lane.queue, status: lane.status, commandId, command: commandName(cmd) };
+        this.suspended = true;
         this.trace({ type: 'suspend', at: this.now(), queue: lane.queue, status: lane.status, commandId });
         let value: unknown;
         let error: unknown;
@@ -310,7 +366,7 @@ export class MachineCore {
         this.lanes.delete(queue);
         this.trace({ type: 'changeQueue', at: now, queue, status, to });
         // The hand-off continues the current event, so it goes before events still waiting.
-        this.fifo.unshift({ queue: to, event: lane.event });
+        this.enqueue(to, lane.event, true);
         return;
       }
       case 'finish':
@@ -396,6 +452,7 @@ export function machine<Q extends string, D, I, EV>(
  */
 function* cycle(core: MachineCore, unregister: () => void): Generator<Command, unknown, unknown> {
   const clock = core.rt.clock;
+  let busyCycles = 0;
   try {
     for (;;) {
       core.admit();
@@ -406,6 +463,15 @@ function* cycle(core: MachineCore, unregister: () => void): Generator<Command, u
         if (core.exit !== null) return core.exit.value;
       }
       if (due.length > 0) {
+        // Give other processes a turn. Look into the mailbox (a costlier yield) when a post is
+        // known to wait, when a unit was suspended (time passed: messages may have come), and
+        // every PROBE_EVERY cycles of pure transitions, for routed messages and cancels.
+        if (core.inFlight === 0 && !core.suspended && ++busyCycles < PROBE_EVERY) {
+          yield self();
+          continue;
+        }
+        busyCycles = 0;
+        core.suspended = false;
         for (;;) {
           const got = (yield race([receive(), self()])) as Message | Pid;
           if (typeof got === 'string') {
@@ -416,6 +482,7 @@ function* cycle(core: MachineCore, unregister: () => void): Generator<Command, u
         }
         continue;
       }
+      busyCycles = 0;
       const next = core.nextDue();
       core.waitingOn = next === Infinity ? { kind: 'event' } : { kind: 'timer', until: next };
       try {

@@ -36,8 +36,7 @@ export function lookup(rt: Runtime, pid: Pid): MachineCore | undefined {
  * kernel grows `ctx.runtime`.
  */
 export function runtimeOf(ctx: ProcessContext): Runtime {
-  const c = ctx as ProcessContext & { readonly runtime?: unknown; readonly host?: unknown };
-  const candidate = c.runtime ?? c.host;
+  const candidate: unknown = ctx?.runtime;
   if (isRuntime(candidate)) return candidate;
   throw new SwitchyardError('NO_RUNTIME', `process ${String(ctx?.pid)}: cannot find the runtime it runs in (is this a ProcessContext from @switchyard/runtime?)`);
 }

@@ -160,4 +160,26 @@ describe('a machine is a process', () => {
     expect(m.inspect()?.unhandled).toBe(1);
     expect(trace).toContainEqual({ type: 'unhandled', at: 0, topic: 'noise' });
   });
+
+  it('a machine that never waits still reads routed messages', async () => {
+    await using t = await createTestRuntime({ plugins: plugins() });
+    const mod = defineMachine({
+      name: 'busy',
+      data: () => ({ spins: 0, stopped: false }),
+      routes: { halt: 'halt' },
+      queues: {
+        // pollMs 0: this lane is always due, so the machine never blocks in receive().
+        startup: { start: (u) => (u.data.stopped ? finish(u.data.spins) : (u.data.spins++, 'start')) },
+        halt: { start: (u) => ((u.data.stopped = true), null) },
+      },
+    });
+    const m = spawnMachine(t.rt, mod, { pollMs: 0 });
+    const exit = m.wait();
+    t.rt.send(m.pid, 'halt', null);
+    let reason: unknown;
+    void exit.then((r) => (reason = r));
+    for (let i = 0; i < 200 && reason === undefined; i++) await new Promise((r) => setImmediate(r));
+    expect(reason).toMatchObject({ kind: 'normal' });
+    expect((reason as { value: number }).value).toBeLessThan(100);
+  });
 });
