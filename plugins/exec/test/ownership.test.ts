@@ -49,7 +49,7 @@ describe('no orphans', () => {
   it('run() that loses a race stops its child', async () => {
     await using t = await realRuntime();
     const winner = await t.rt.run(function* () {
-      return yield* race([run(node, ['-e', 'console.log(process.pid); setInterval(() => {}, 1000)'], { stdout: { lines: 'pid' } }), receive<{ line: string }>({ topic: 'pid' })]);
+      return yield* race([run(node, ['-e', 'console.log(String(process.pid)); setInterval(() => {}, 1000)'], { stdout: { lines: 'pid' } }), receive<{ line: string }>({ topic: 'pid' })]);
     });
     const osPid = Number((winner as { payload: { line: string } }).payload.line);
     expect(osPid).toBeGreaterThan(0);
