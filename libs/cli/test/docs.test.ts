@@ -23,6 +23,13 @@ describe('docs/check-docs.mjs', () => {
     expect(r.status).toBe(0);
   }, 120_000);
 
+  it('README.md: every ts block type-checks', () => {
+    const r = check('README.md', '--no-run');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/check-docs: \d+ ts blocks in \d+ files: type-check ok/);
+    expect(r.status).toBe(0);
+  }, 120_000);
+
   it('reports a type error at its line in the guide, also inside a file joined from several blocks', () => {
     const guide = join(scratch, 'broken.md');
     writeFileSync(
