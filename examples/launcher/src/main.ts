@@ -70,7 +70,7 @@ async function main(argv: readonly string[]): Promise<number> {
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigterm);
   const timer = args.durationMs === undefined ? undefined : setTimeout(() => stop(`ran for ${args.durationMs} ms`), args.durationMs);
-  const closeInput = commandLine(process.stdin, process.stdout, launcher, view, () => stop('quit'));
+  const closeInput = commandLine(process.stdin, process.stdin.isTTY === true, launcher, view, () => stop('quit'));
 
   const exit = await launcher.wait();
   clearTimeout(timer);

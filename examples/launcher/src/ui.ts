@@ -51,7 +51,11 @@ export class StatusView {
   }
 
   log(record: LogRecord): void {
-    const line = formatLog(record);
+    this.message(formatLog(record));
+  }
+
+  /** A plain line (command replies) above the table. */
+  message(line: string): void {
     if (!this.options.tty) {
       this.options.out.write(`${line}\n`);
       return;
@@ -64,6 +68,11 @@ export class StatusView {
       this.pending = null;
       this.redraw();
     });
+  }
+
+  /** The terminal echoed a typed command line below the table: it is one line taller now. */
+  inputEchoed(): void {
+    if (this.options.tty && this.drawn > 0) this.drawn += 1;
   }
 
   /** Print the table as plain lines (status command, exit). */
@@ -102,11 +111,17 @@ export const HELP = [
   'target: a service name, @group, or all',
 ].join('\n');
 
-/** The command line on stdin, one command per line. Returns a disposer. */
-export function commandLine(input: Readable, output: Writable, launcher: Launcher, view: StatusView, onQuit: () => void): () => void {
+/**
+ * The command line on stdin, one command per line; replies go through the view.
+ * `echoes`: the input is a terminal that echoes what is typed. Returns a disposer.
+ */
+export function commandLine(input: Readable, echoes: boolean, launcher: Launcher, view: StatusView, onQuit: () => void): () => void {
   const rl = createInterface({ input, terminal: false });
-  const say = (line: string) => output.write(`${line}\n`);
+  const say = (line: string) => {
+    for (const l of line.split('\n')) view.message(l);
+  };
   rl.on('line', (raw) => {
+    if (echoes) view.inputEchoed();
     const [cmd, target, ...rest] = raw.trim().split(/\s+/);
     if (cmd === undefined || cmd === '') return;
     try {
