@@ -349,13 +349,9 @@ class Dispatcher {
           case OP_REMOVE:
             this.applyRemove(payload as BusSubscription);
             break;
-          case OP_UNSUBSCRIBE: {
-            const req = payload as UnsubscribeRequest;
-            const sub = this.byId.get(req.id);
-            if (sub !== undefined) this.applyRemove(sub);
-            req.resolve(sub !== undefined);
+          case OP_UNSUBSCRIBE:
+            this.applyUnsubscribe(payload as UnsubscribeRequest);
             break;
-          }
           case OP_FLUSH:
             (payload as () => void)();
             break;
@@ -497,6 +493,12 @@ class Dispatcher {
     }
   }
 
+  private applyUnsubscribe(req: UnsubscribeRequest): void {
+    const sub = this.byId.get(req.id);
+    if (sub !== undefined) this.applyRemove(sub);
+    req.resolve(sub !== undefined);
+  }
+
   private discard(op: number, payload: unknown): void {
     switch (op) {
       case OP_SUBSCRIBE: {
@@ -511,13 +513,9 @@ class Dispatcher {
       case OP_REMOVE:
         this.applyRemove(payload as BusSubscription);
         break;
-      case OP_UNSUBSCRIBE: {
-        const req = payload as UnsubscribeRequest;
-        const sub = this.byId.get(req.id);
-        if (sub !== undefined) this.applyRemove(sub);
-        req.resolve(sub !== undefined);
+      case OP_UNSUBSCRIBE:
+        this.applyUnsubscribe(payload as UnsubscribeRequest);
         break;
-      }
       case OP_FLUSH:
         (payload as () => void)();
         break;

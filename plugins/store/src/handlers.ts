@@ -163,6 +163,15 @@ export class StoreHandlers {
     return s.now() + ttlMs;
   }
 
+  /** Run a backend operation; any failure becomes a StoreError naming the store and key. */
+  private guarded<T>(s: Store, key: string | undefined, op: () => T): T {
+    try {
+      return op();
+    } catch (error) {
+      throw this.failed(s, key, error);
+    }
+  }
+
   private failed(s: Store, key: string | undefined, error: unknown): StoreError {
     if (error instanceof StoreError) return error;
     const why = error instanceof Error ? error.message : String(error);
@@ -199,12 +208,7 @@ export class StoreHandlers {
   readonly get: Handler<GetCmd> = (_ctx, cmd, tag, receiver) => {
     const s = this.store(cmd.store);
     const key = this.key(s, cmd.key);
-    let r: StoredRecord | undefined;
-    try {
-      r = this.live(s, key);
-    } catch (error) {
-      throw this.failed(s, key, error);
-    }
+    const r = this.guarded(s, key, () => this.live(s, key));
     receiver.completeYield(tag, r === undefined ? undefined : JSON.parse(r.json));
   };
 
@@ -213,48 +217,26 @@ export class StoreHandlers {
     const key = this.key(s, cmd.key);
     const expiresAt = this.ttl(s, key, cmd.options?.ttlMs);
     const json = encode(s.name, key, cmd.value);
-    let version: number;
-    try {
-      version = this.write(s, key, json, expiresAt);
-    } catch (error) {
-      throw this.failed(s, key, error);
-    }
-    receiver.completeYield(tag, version);
+    receiver.completeYield(tag, this.guarded(s, key, () => this.write(s, key, json, expiresAt)));
   };
 
   readonly del: Handler<DeleteCmd> = (_ctx, cmd, tag, receiver) => {
     const s = this.store(cmd.store);
     const key = this.key(s, cmd.key);
-    let existed: boolean;
-    try {
-      existed = this.live(s, key) !== undefined && s.backend.remove(key, s.seq);
-    } catch (error) {
-      throw this.failed(s, key, error);
-    }
-    receiver.completeYield(tag, existed);
+    receiver.completeYield(tag, this.guarded(s, key, () => this.live(s, key) !== undefined && s.backend.remove(key, s.seq)));
   };
 
   readonly has: Handler<HasCmd> = (_ctx, cmd, tag, receiver) => {
     const s = this.store(cmd.store);
     const key = this.key(s, cmd.key);
-    let r: StoredRecord | undefined;
-    try {
-      r = this.live(s, key);
-    } catch (error) {
-      throw this.failed(s, key, error);
-    }
+    const r = this.guarded(s, key, () => this.live(s, key));
     receiver.completeYield(tag, r !== undefined);
   };
 
   readonly entry: Handler<EntryCmd> = (_ctx, cmd, tag, receiver) => {
     const s = this.store(cmd.store);
     const key = this.key(s, cmd.key);
-    let r: StoredRecord | undefined;
-    try {
-      r = this.live(s, key);
-    } catch (error) {
-      throw this.failed(s, key, error);
-    }
+    const r = this.guarded(s, key, () => this.live(s, key));
     const e: Entry | undefined = r === undefined ? undefined : { key, value: JSON.parse(r.json) as JsonValue, version: r.version, expiresAt: r.expiresAt };
     receiver.completeYield(tag, e);
   };
@@ -271,12 +253,7 @@ export class StoreHandlers {
     if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
       throw new StoreError('INVALID_ARGUMENT', `store "${s.name}": list limit must be an integer from 1 to ${MAX_LIMIT}, got ${describe(limit)}`, { store: s.name });
     }
-    let records;
-    try {
-      records = s.backend.list(prefix, cursor, limit + 1, s.now());
-    } catch (error) {
-      throw this.failed(s, undefined, error);
-    }
+    const records = this.guarded(s, undefined, () => s.backend.list(prefix, cursor, limit + 1, s.now()));
     const more = records.length > limit;
     if (more) records.length = limit;
     const entries: Entry[] = records.map((r) => ({ key: r.key, value: JSON.parse(r.json) as JsonValue, version: r.version, expiresAt: r.expiresAt }));
@@ -303,16 +280,13 @@ export class StoreHandlers {
     }
     const expiresAt = this.ttl(s, key, o.ttlMs);
     const json = encode(s.name, key, cmd.value);
-    let version: number;
-    try {
+    const version = this.guarded(s, key, () => {
       const current = this.live(s, key);
       const actual = current === undefined ? null : current.version;
       if (o.ifAbsent === true && actual !== null) throw new VersionConflictError(s.name, key, null, actual);
       if (expected !== undefined && actual !== expected) throw new VersionConflictError(s.name, key, expected, actual);
-      version = this.write(s, key, json, expiresAt);
-    } catch (error) {
-      throw this.failed(s, key, error);
-    }
+      return this.write(s, key, json, expiresAt);
+    });
     receiver.completeYield(tag, version);
   };
 
