@@ -43,13 +43,13 @@ export function defineComponent(spec: ComponentSpec): Component {
 export function bootLevels(components: readonly Component[]): Component[][] {
   const byName = new Map<string, Component>();
   for (const c of components) {
-    if (byName.has(c.name)) throw new BootError('DUPLICATE_COMPONENT', `component "${c.name}" is registered twice`);
+    if (byName.has(c.name)) throw new BootError('DUPLICATE_COMPONENT', `component "${c.name}" is registered twice`, { component: c.name });
     byName.set(c.name, c);
   }
   for (const c of components) {
     for (const d of c.dependsOn) {
       if (!byName.has(d)) {
-        throw new BootError('MISSING_DEPENDENCY', `"${c.name}" depends on "${d}", which is not registered`);
+        throw new BootError('MISSING_DEPENDENCY', `"${c.name}" depends on "${d}", which is not registered`, { component: c.name, dependency: d });
       }
     }
   }
@@ -82,7 +82,7 @@ export function bootLevels(components: readonly Component[]): Component[][] {
   }
   if (placed < components.length) {
     const path = findCycle(components.filter((c) => indegree.get(c.name)! > 0), byName);
-    throw new BootError('DEPENDENCY_CYCLE', `dependency cycle: ${path.map((n) => `"${n}"`).join(' -> ')}`);
+    throw new BootError('DEPENDENCY_CYCLE', `dependency cycle: ${path.map((n) => `"${n}"`).join(' -> ')}`, { cycle: path, component: path[0] });
   }
   return levels;
 }

@@ -1,12 +1,6 @@
-/** Base class of every Switchyard error: a stable `code` callers can switch on. */
-export class SwitchyardError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-    this.name = new.target.name;
-  }
-}
+import { SwitchyardError } from '@switchyard/errors';
+
+export { SwitchyardError };
 
 /** A process yielded a command whose ID no installed plugin handles. */
 export class UnknownCommandError extends SwitchyardError {

@@ -1,3 +1,7 @@
+import { SwitchyardError, describeValue } from '@switchyard/errors';
+
+export { describeValue };
+
 /**
  * Every error the event bus raises is an `EventBusError` with a stable `code`,
  * so callers can branch on the code instead of parsing messages.
@@ -13,12 +17,10 @@ export type EventBusErrorCode =
   | 'WAITER_CLOSED'
   | 'ROUTER_STATE';
 
-export class EventBusError extends Error {
-  readonly code: EventBusErrorCode;
+export class EventBusError extends SwitchyardError {
+  declare readonly code: EventBusErrorCode;
   constructor(code: EventBusErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-    this.name = new.target.name;
+    super(code, message, options);
   }
 }
 
@@ -87,11 +89,4 @@ export class AwaitTimeoutError extends EventBusError {
   }
 }
 
-export function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
-    return `${typeof value} ${String(value)}`;
-  }
-  return typeof value;
-}
+

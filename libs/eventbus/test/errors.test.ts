@@ -15,7 +15,7 @@ describe('errors', () => {
     const cases: Array<[EventBusError, string, RegExp]> = [
       [new BusClosedError('subscribe to "a"'), 'BUS_CLOSED', /subscribe to "a".*bus is closed/],
       [new TooManySubscribersError(4096, 'x.*'), 'TOO_MANY_SUBSCRIBERS', /"x\.\*".*4096.*maxSubscribers/],
-      [new BadPatternError('kind pattern', 3), 'BAD_PATTERN', /kind pattern must be a string, got number 3/],
+      [new BadPatternError('kind pattern', 3), 'BAD_PATTERN', /kind pattern must be a string, got 3/],
       [new InvalidArgumentError('bufferSize must be …'), 'INVALID_ARGUMENT', /bufferSize/],
       [new InvalidEventError('kind', undefined), 'INVALID_EVENT', /event\.kind must be a string, got undefined/],
       [new AbortedError('subscribe to "a"', 'why'), 'ABORTED', /subscribe to "a" was aborted/],

@@ -1,0 +1,3 @@
+export * from './error.js';
+export * from './describe.js';
+export * from './options.js';
