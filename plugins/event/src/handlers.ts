@@ -27,6 +27,8 @@ class Sub {
     /** Owner until the handle exists (events may arrive before the subscribe yield completes). */
     readonly creator: Pid,
     readonly topic: string,
+    /** The subscribe yield's signal: aborted if the yield was abandoned before the bus answered. */
+    public yieldSignal: AbortSignal | null,
   ) {}
 
   get dropped(): number {
@@ -100,7 +102,7 @@ export class EventHandlers {
     const pid = ctx.pid;
     // This yield's signal, read now: aborted if the process ends (or a race drops the yield) before the bus answers.
     const signal = ctx.signal;
-    const s = new Sub(pid, c.topic);
+    const s = new Sub(pid, c.topic, signal);
     Subscriber.start(this.runtime.bus, c.system, c.kind, (event) => this.push(s, event), {
       bufferSize: c.bufferSize - 1,
       overflow: c.overflow,
@@ -119,6 +121,7 @@ export class EventHandlers {
           return;
         }
         this.subs.add(s);
+        s.yieldSignal = null;
         receiver.completeYield(tag, s.handle);
       },
       (error: unknown) => {
@@ -130,6 +133,8 @@ export class EventHandlers {
   /** The subscriber's handler: one event to the owner's mailbox; a promise holds the channel while it is unread. */
   private push(s: Sub, event: Event): Promise<void> | undefined {
     if (s.closed) return undefined;
+    // Before the handle exists the creator owns it, unless it no longer waits for it.
+    if (s.handle === undefined && s.yieldSignal?.aborted === true) return undefined;
     const owner = s.handle === undefined ? s.creator : this.resources.ownerOf(s.handle);
     if (owner === undefined) return undefined;
     const f: Flight = { done: false, release: null };
