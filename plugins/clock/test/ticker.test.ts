@@ -271,3 +271,31 @@ describe('ticks and the owner mailbox bound', () => {
     }
   });
 });
+
+describe('ticks and a dropOldest mailbox', () => {
+  it('a tick the mailbox drops unread is counted as skipped and reported by the next tick', async () => {
+    const clock = createVirtualClock();
+    const rt = createRuntime({ plugins: [clockPlugin()], clock });
+    clock.onSettle(() => rt.whenIdle());
+    await rt.start();
+    try {
+      const pid = rt.spawnWith({ mailbox: { capacity: 1, overflow: 'dropOldest' } }, function* () {
+        yield* startTicker(10, 'tick');
+        yield* sleep(15);
+        const noise = yield* receive<number>({ topic: 'noise' });
+        const next = (yield* receive<Tick>({ topic: 'tick' })).payload;
+        return { noise: noise.payload, next: [next.tick, next.skipped] };
+      });
+      const exit = rt.wait(pid);
+      await clock.advance(12);
+      // The unread tick 1 is the oldest message: this send evicts it.
+      expect(rt.send(pid, 'noise', 7)).toBe(true);
+      expect(rt.stats().mailbox.dropped).toBe(1);
+      await clock.advance(10);
+      expect(await exit).toEqual({ kind: 'normal', value: { noise: 7, next: [2, 1] } });
+      expect(clockStats({ rt })).toMatchObject({ ticks: 2, skippedTicks: 1 });
+    } finally {
+      await rt.stop();
+    }
+  });
+});

@@ -111,4 +111,28 @@ describe('the owner mailbox bound', () => {
     expect(await exit).toEqual({ kind: 'normal', value: '1' });
     expect(stats()).toMatchObject({ refused: 1, delivered: 1 });
   });
+
+  it('an event the mailbox drops unread (its own dropOldest) is counted as lost and frees the credit', async () => {
+    const { rt, stats } = await start();
+    let ready = false;
+    const pid = rt.spawnWith({ mailbox: { capacity: 1, overflow: 'dropOldest' } }, function* () {
+      yield* subscribe('load', undefined, { topic: 'load', bufferSize: 8 });
+      yield* receive({ topic: 'go' });
+      const noise = (yield* receive<number>({ topic: 'noise' })).payload;
+      ready = true;
+      return { noise, next: (yield* receive<Event>({ topic: 'load' })).payload.path };
+    });
+    const exit = rt.wait(pid);
+    await until(() => stats().subscriptions === 1);
+    rt.bus.send(load(0));
+    await until(() => rt.bus.stats().delivered === 1);
+    // Event 0 is the oldest message of a full mailbox: this send evicts it.
+    expect(rt.send(pid, 'noise', 5)).toBe(true);
+    expect(stats()).toMatchObject({ lost: 1, delivered: 0 });
+    rt.send(pid, 'go', null);
+    await until(() => ready);
+    rt.bus.send(load(1));
+    expect(await exit).toEqual({ kind: 'normal', value: { noise: 5, next: '1' } });
+    expect(stats()).toMatchObject({ lost: 1, delivered: 1, dropped: 0 });
+  });
 });
