@@ -1,6 +1,6 @@
 import { describeValue } from '@switchyard/errors';
 import { CodecError, RemoteError, type ErrorRecord } from './errors.js';
-import { Fail, TAG, Tags, formatPath, isPlainObject, maxDepthOf, setOwn, type CodecOptions, type JsonValue } from './wire.js';
+import { Fail, TAG, Tags, formatPath, isPlainObject, maxDepthOf, setOwn, shortPath, type CodecOptions, type JsonValue } from './wire.js';
 
 /** The value whose wire text is `text`. */
 export function decode(text: string, options?: CodecOptions): unknown {
@@ -29,10 +29,11 @@ function run(tree: unknown, maxDepth: number): unknown {
   } catch (e) {
     if (!(e instanceof Fail)) throw e;
     const path = formatPath(e.segments.reverse());
+    const where = shortPath(path);
     const message =
       e.kind === 'depth'
-        ? `codec: the input at ${path} is nested deeper than maxDepth (${maxDepth})`
-        : `codec: malformed input at ${path}: ${e.reason}`;
+        ? `codec: the input at ${where} is nested deeper than maxDepth (${maxDepth})`
+        : `codec: malformed input at ${where}: ${e.reason}`;
     throw new CodecError(e.code, e.kind, path, e.reason, message, e.cause === undefined ? undefined : { cause: e.cause });
   }
 }

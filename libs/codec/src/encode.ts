@@ -1,6 +1,6 @@
 import { describeValue } from '@switchyard/errors';
 import { CodecError, RemoteError, type CodecFailureKind } from './errors.js';
-import { Fail, TAG, Tags, formatPath, isPlainObject, maxDepthOf, setOwn, type CodecOptions, type JsonValue, type Segment } from './wire.js';
+import { Fail, TAG, Tags, formatPath, isPlainObject, maxDepthOf, setOwn, shortPath, type CodecOptions, type JsonValue, type Segment } from './wire.js';
 
 interface EncodeState {
   readonly maxDepth: number;
@@ -113,7 +113,10 @@ function encObject(v: object, st: EncodeState, depth: number): JsonValue {
   if (v instanceof Uint8Array) return tag(Tags.bytes, Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64'));
 
   const kind = containerKind(v);
-  if (kind === undefined) throw new Fail('CODEC_UNSUPPORTED', 'instance', describeValue(v));
+  if (kind === undefined) {
+    const reason = Array.isArray(v) ? `a ${(v as { constructor?: { name?: string } }).constructor?.name ?? 'Array'} (a subclass of Array)` : describeValue(v);
+    throw new Fail('CODEC_UNSUPPORTED', 'instance', reason);
+  }
   if (depth >= st.maxDepth) throw new Fail('CODEC_TOO_DEEP', 'depth', `nesting deeper than ${st.maxDepth}`);
   const back = st.ancestors.indexOf(v);
   if (back >= 0) throw new Fail('CODEC_UNSUPPORTED', 'cycle', 'a cycle', back);
@@ -267,11 +270,12 @@ const HINTS: Record<CodecFailureKind, string> = {
 function toCodecError(f: Fail, maxDepth: number): CodecError {
   const segments: Segment[] = f.segments.reverse();
   const path = formatPath(segments);
+  const where = shortPath(path);
   let reason = f.reason;
   if (f.kind === 'cycle') reason = `a cycle back to ${formatPath(segments.slice(0, f.backTo))}`;
   const message =
     f.kind === 'depth'
-      ? `codec: the value at ${path} is nested deeper than maxDepth (${maxDepth}); ${HINTS.depth}`
-      : `codec: cannot encode ${reason} at ${path}: ${HINTS[f.kind]}`;
+      ? `codec: the value at ${where} is nested deeper than maxDepth (${maxDepth}); ${HINTS.depth}`
+      : `codec: cannot encode ${reason} at ${where}: ${HINTS[f.kind]}`;
   return new CodecError(f.code, f.kind, path, reason, message);
 }

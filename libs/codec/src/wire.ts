@@ -52,6 +52,11 @@ export function formatPath(segments: readonly Segment[]): string {
   return out;
 }
 
+/** A path for a message: a very deep one is cut in the middle (the `path` field keeps it whole). */
+export function shortPath(path: string): string {
+  return path.length <= 120 ? path : `${path.slice(0, 60)}…${path.slice(-50)}`;
+}
+
 /**
  * Thrown inside a walk and caught by each container on the way out, which adds its step;
  * the outermost call turns it into a CodecError with the whole path. Keeping the path out of
