@@ -135,7 +135,7 @@ describe('the reference equality the properties rely on', () => {
       [1n, 1],
       [{ constructor: new Map() }, { constructor: new Set() }],
     ];
-    for (const [a, b] of pairs) expect(same(a, b), `${String(a)} vs ${String(b)}`).toBe(false);
+    pairs.forEach(([a, b], i) => expect(same(a, b), `pair ${i}`).toBe(false));
     expect(same({ constructor: new Map([[1, [Number.NaN]]]) }, { constructor: new Map([[1, [Number.NaN]]]) })).toBe(true);
   });
 });
