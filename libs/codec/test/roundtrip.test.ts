@@ -129,6 +129,15 @@ describe('wire format', () => {
     expect(encode(new Error('plain'))).toBe('{"$sy":"err","v":{"name":"Error","message":"plain","code":null,"data":{}}}');
   });
 
+  it("the README's examples", () => {
+    expect(encode({ id: 7n, at: new Date(0), seen: new Set(['a']), note: undefined })).toBe(
+      '{"id":{"$sy":"big","v":"7"},"at":{"$sy":"date","v":"1970-01-01T00:00:00.000Z"},"seen":{"$sy":"set","v":["a"]},"note":{"$sy":"u"}}',
+    );
+    expect(encode(new Map<unknown, unknown>([['a', 1], [2n, undefined]]))).toBe('{"$sy":"map","v":[["a",1],[{"$sy":"big","v":"2"},{"$sy":"u"}]]}');
+    expect(encode({ $sy: 'looks like a tag', n: 1n })).toBe('{"$sy":"obj","v":{"$sy":"looks like a tag","n":{"$sy":"big","v":"1"}}}');
+    expect(encode(new Date(8.64e15))).toBe('{"$sy":"date","v":"+275760-09-13T00:00:00.000Z"}');
+  });
+
   it('encode is JSON.stringify of encodeValue, for tagged values too', () => {
     const v = { a: [1n, new Date(3)], b: { c: undefined } };
     expect(encode(v)).toBe(JSON.stringify(encodeValue(v)));
