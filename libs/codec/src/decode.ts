@@ -119,16 +119,11 @@ const ISO_DATE = /^(?:\d{4}|[+-]\d{6})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 function decTag(t: Record<string, unknown>, max: number, depth: number): unknown {
   const name = t[TAG];
-  for (const k of Object.keys(t)) {
-    if (k !== TAG && k !== 'v') throw bad(`a tag object has only "${TAG}" and "v", not ${JSON.stringify(k)}`);
+  for (const k in t) {
+    if (k !== TAG && k !== 'v' && Object.hasOwn(t, k)) throw bad(`a tag object has only "${TAG}" and "v", not ${JSON.stringify(k)}`);
   }
   const hasV = Object.hasOwn(t, 'v');
   const v = t.v;
-  // Payload errors are reported at `.v`.
-  const atV = (f: Fail): Fail => {
-    f.segments.push('v');
-    return f;
-  };
   switch (name) {
     case Tags.undefined:
       if (hasV) throw bad(`the "${Tags.undefined}" tag has no "v"`);
@@ -151,7 +146,7 @@ function decTag(t: Record<string, unknown>, max: number, depth: number): unknown
       throw atV(bad(`a "${Tags.date}" tag holds an ISO 8601 UTC string (as Date#toISOString writes it) or null, not ${describeValue(v)}`));
     }
     case Tags.map:
-      return decMap(v, max, deeper(depth, max), atV);
+      return decMap(v, max, deeper(depth, max));
     case Tags.set: {
       if (!Array.isArray(v)) throw atV(bad(`a "${Tags.set}" tag holds an array, not ${describeValue(v)}`));
       const d = deeper(depth, max);
@@ -171,10 +166,10 @@ function decTag(t: Record<string, unknown>, max: number, depth: number): unknown
     case Tags.object: {
       if (v === null || typeof v !== 'object' || Array.isArray(v)) throw atV(bad(`an "${Tags.object}" tag holds an object, not ${describeValue(v)}`));
       const d = deeper(depth, max);
-      return decFields(v as Record<string, unknown>, max, d, atV);
+      return decFields(v as Record<string, unknown>, max, d);
     }
     case Tags.error:
-      return decError(v, max, deeper(depth, max), atV);
+      return decError(v, max, deeper(depth, max));
     default:
     {
       const f = bad(typeof name === 'string' ? `unknown tag ${JSON.stringify(name)}` : `the "${TAG}" key holds ${describeValue(name)}, not a tag name`);
@@ -184,8 +179,20 @@ function decTag(t: Record<string, unknown>, max: number, depth: number): unknown
   }
 }
 
+/** A failure inside a tag's payload is reported at `.v`. */
+function atV(f: Fail): Fail {
+  f.segments.push('v');
+  return f;
+}
+
 /** A fresh object with every value decoded and keys taken literally (an `obj` tag, error data). */
-function decFields(o: Record<string, unknown>, max: number, depth: number, atV: (f: Fail) => Fail, under?: string): Record<string, unknown> {
+/** A failure at a field of an error record. */
+function field(key: string, f: Fail): Fail {
+  f.segments.push(key);
+  return atV(f);
+}
+
+function decFields(o: Record<string, unknown>, max: number, depth: number, under?: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   let key = '';
   try {
@@ -201,7 +208,7 @@ function decFields(o: Record<string, unknown>, max: number, depth: number, atV: 
   return out;
 }
 
-function decMap(v: unknown, max: number, depth: number, atV: (f: Fail) => Fail): Map<unknown, unknown> {
+function decMap(v: unknown, max: number, depth: number): Map<unknown, unknown> {
   if (!Array.isArray(v)) throw atV(bad(`a "${Tags.map}" tag holds an array of [key, value] pairs, not ${describeValue(v)}`));
   const m = new Map<unknown, unknown>();
   let i = 0;
@@ -229,13 +236,9 @@ function decMap(v: unknown, max: number, depth: number, atV: (f: Fail) => Fail):
 
 const RECORD_KEYS = new Set(['name', 'message', 'code', 'data', 'cause', 'omitted']);
 
-function decError(v: unknown, max: number, depth: number, atV: (f: Fail) => Fail): RemoteError {
+function decError(v: unknown, max: number, depth: number): RemoteError {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw atV(bad(`an "${Tags.error}" tag holds an error record, not ${describeValue(v)}`));
   const r = v as Record<string, unknown>;
-  const field = (key: string, f: Fail): Fail => {
-    f.segments.push(key);
-    return atV(f);
-  };
   for (const k of Object.keys(r)) {
     if (!RECORD_KEYS.has(k)) throw atV(bad(`an error record has no field ${JSON.stringify(k)} (it has name, message, code, data, cause, omitted)`));
   }
@@ -246,7 +249,7 @@ function decError(v: unknown, max: number, depth: number, atV: (f: Fail) => Fail
   let data: Record<string, unknown> = {};
   if (r.data !== undefined) {
     if (r.data === null || typeof r.data !== 'object' || Array.isArray(r.data)) throw field('data', bad(`an error's data is an object, not ${describeValue(r.data)}`));
-    data = decFields(r.data as Record<string, unknown>, max, depth, atV, 'data');
+    data = decFields(r.data as Record<string, unknown>, max, depth, 'data');
   }
   let omitted: string[] | undefined;
   if (r.omitted !== undefined) {

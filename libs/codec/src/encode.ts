@@ -79,8 +79,9 @@ function isPureJson(v: unknown, maxDepth: number, depth: number): boolean {
   }
 }
 
+// Literal keys (not `[TAG]`) so that every tag object shares one hidden class.
 function tag(name: string, v?: JsonValue): JsonValue {
-  return v === undefined ? { [TAG]: name } : { [TAG]: name, v };
+  return v === undefined ? { $sy: name } : { $sy: name, v };
 }
 
 function enc(v: unknown, st: EncodeState, depth: number): JsonValue {
