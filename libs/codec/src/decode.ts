@@ -1,6 +1,6 @@
 import { describeValue } from '@switchyard/errors';
 import { CodecError, RemoteError, type ErrorRecord } from './errors.js';
-import { Fail, TAG, Tags, formatPath, isPlainObject, maxDepthOf, setOwn, shortPath, type CodecOptions, type JsonValue } from './wire.js';
+import { Fail, TAG, Tags, MAX_BIGINT_DIGITS, formatPath, isPlainObject, maxDepthOf, setOwn, shortPath, type CodecOptions, type JsonValue } from './wire.js';
 
 /** The value whose wire text is `text`. */
 export function decode(text: string, options?: CodecOptions): unknown {
@@ -113,7 +113,7 @@ function decObject(o: Record<string, unknown>, max: number, depth: number): Reco
 }
 
 const NUMBERS: Record<string, number> = { NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, '-Infinity': Number.NEGATIVE_INFINITY, '-0': -0 };
-const BIGINT = /^-?(?:0|[1-9]\d*)$/;
+const BIGINT = new RegExp(`^-?(?:0|[1-9]\\d{0,${MAX_BIGINT_DIGITS - 1}})$`);
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const ISO_DATE = /^(?:\d{4}|[+-]\d{6})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -133,7 +133,7 @@ function decTag(t: Record<string, unknown>, max: number, depth: number): unknown
       throw atV(bad(`a "${Tags.number}" tag holds "NaN", "Infinity", "-Infinity" or "-0", not ${describeValue(v)}`));
     case Tags.bigint:
       if (typeof v === 'string' && BIGINT.test(v)) return BigInt(v);
-      throw atV(bad(`a "${Tags.bigint}" tag holds a decimal integer string, not ${describeValue(v)}`));
+      throw atV(bad(`a "${Tags.bigint}" tag holds a decimal integer string of at most ${MAX_BIGINT_DIGITS} digits, not ${describeValue(v)}`));
     case Tags.bytes:
       if (typeof v === 'string' && BASE64.test(v)) return new Uint8Array(Buffer.from(v, 'base64'));
       throw atV(bad(`a "${Tags.bytes}" tag holds a padded base64 string, not ${describeValue(v)}`));

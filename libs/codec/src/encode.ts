@@ -1,12 +1,14 @@
 import { describeValue } from '@switchyard/errors';
 import { CodecError, RemoteError, type CodecFailureKind } from './errors.js';
-import { Fail, TAG, Tags, formatPath, isPlainObject, maxDepthOf, setOwn, shortPath, type CodecOptions, type JsonValue, type Segment } from './wire.js';
+import { Fail, TAG, Tags, MAX_BIGINT_DIGITS, formatPath, isPlainObject, maxDepthOf, setOwn, shortPath, type CodecOptions, type JsonValue, type Segment } from './wire.js';
 
 interface EncodeState {
   readonly maxDepth: number;
   /** The containers being encoded, outermost first: a value found here again is a cycle. */
   readonly ancestors: object[];
 }
+
+const BIGGEST = 10n ** BigInt(MAX_BIGINT_DIGITS) - 1n;
 
 /** Error keys carried in their own wire fields, never in `data`. */
 const ERROR_OWN = new Set(['name', 'message', 'code', 'stack', 'cause']);
@@ -95,6 +97,7 @@ function enc(v: unknown, st: EncodeState, depth: number): JsonValue {
     case 'undefined':
       return tag(Tags.undefined);
     case 'bigint':
+      if (v > BIGGEST || v < -BIGGEST) throw new Fail('CODEC_UNSUPPORTED', 'size', `a bigint of more than ${MAX_BIGINT_DIGITS} digits`);
       return tag(Tags.bigint, v.toString());
     case 'function':
       throw new Fail('CODEC_UNSUPPORTED', 'function', describeValue(v));
@@ -265,6 +268,7 @@ const HINTS: Record<CodecFailureKind, string> = {
   instance: 'the codec carries plain objects, arrays, Date, Map, Set, Uint8Array/Buffer and errors; convert it to one of these',
   cycle: 'the wire carries trees; break the cycle or send an identifier',
   depth: 'raise maxDepth or flatten the value',
+  size: `a reader would spend time quadratic in its length; send it as a string or as bytes`,
   malformed: '',
 };
 
