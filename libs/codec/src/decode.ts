@@ -141,7 +141,8 @@ function decTag(t: Record<string, unknown>, max: number, depth: number): unknown
       if (v === null) return new Date(Number.NaN);
       if (typeof v === 'string' && ISO_DATE.test(v)) {
         const d = new Date(v);
-        if (!Number.isNaN(d.getTime())) return d;
+        // Only the canonical form: Date.parse would take 2024-02-30 as March 1st.
+        if (!Number.isNaN(d.getTime()) && d.toISOString() === v) return d;
       }
       throw atV(bad(`a "${Tags.date}" tag holds an ISO 8601 UTC string (as Date#toISOString writes it) or null, not ${describeValue(v)}`));
     }
@@ -164,19 +165,23 @@ function decTag(t: Record<string, unknown>, max: number, depth: number): unknown
       return s;
     }
     case Tags.object: {
-      if (v === null || typeof v !== 'object' || Array.isArray(v)) throw atV(bad(`an "${Tags.object}" tag holds an object, not ${describeValue(v)}`));
+      if (!isObject(v)) throw atV(bad(`an "${Tags.object}" tag holds an object, not ${describeValue(v)}`));
       const d = deeper(depth, max);
       return decFields(v as Record<string, unknown>, max, d);
     }
     case Tags.error:
       return decError(v, max, deeper(depth, max));
-    default:
-    {
+    default: {
       const f = bad(typeof name === 'string' ? `unknown tag ${JSON.stringify(name)}` : `the "${TAG}" key holds ${describeValue(name)}, not a tag name`);
       f.segments.push(TAG);
       throw f;
     }
   }
+}
+
+/** A JSON object (not an array, not null, not a class instance). */
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && isPlainObject(v);
 }
 
 /** A failure inside a tag's payload is reported at `.v`. */
@@ -185,13 +190,13 @@ function atV(f: Fail): Fail {
   return f;
 }
 
-/** A fresh object with every value decoded and keys taken literally (an `obj` tag, error data). */
 /** A failure at a field of an error record. */
 function field(key: string, f: Fail): Fail {
   f.segments.push(key);
   return atV(f);
 }
 
+/** A fresh object with every value decoded and keys taken literally (an `obj` tag, error data). */
 function decFields(o: Record<string, unknown>, max: number, depth: number, under?: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   let key = '';
@@ -237,7 +242,7 @@ function decMap(v: unknown, max: number, depth: number): Map<unknown, unknown> {
 const RECORD_KEYS = new Set(['name', 'message', 'code', 'data', 'cause', 'omitted']);
 
 function decError(v: unknown, max: number, depth: number): RemoteError {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw atV(bad(`an "${Tags.error}" tag holds an error record, not ${describeValue(v)}`));
+  if (!isObject(v)) throw atV(bad(`an "${Tags.error}" tag holds an error record, not ${describeValue(v)}`));
   const r = v as Record<string, unknown>;
   for (const k of Object.keys(r)) {
     if (!RECORD_KEYS.has(k)) throw atV(bad(`an error record has no field ${JSON.stringify(k)} (it has name, message, code, data, cause, omitted)`));
@@ -248,7 +253,7 @@ function decError(v: unknown, max: number, depth: number): RemoteError {
   if (code !== null && typeof code !== 'string') throw field('code', bad(`an error's code is a string or null, not ${describeValue(code)}`));
   let data: Record<string, unknown> = {};
   if (r.data !== undefined) {
-    if (r.data === null || typeof r.data !== 'object' || Array.isArray(r.data)) throw field('data', bad(`an error's data is an object, not ${describeValue(r.data)}`));
+    if (!isObject(r.data)) throw field('data', bad(`an error's data is an object, not ${describeValue(r.data)}`));
     data = decFields(r.data as Record<string, unknown>, max, depth, 'data');
   }
   let omitted: string[] | undefined;
