@@ -31,7 +31,7 @@ export type CanEncode =
   | { readonly ok: true }
   | { readonly ok: false; readonly code: CodecError['code']; readonly kind: CodecFailureKind; readonly path: string; readonly reason: string };
 
-/** Whether `value` can be encoded, and if not where and why; never throws for the value. */
+/** Whether `value` can be encoded, and if not where and why, as a result instead of a CodecError. */
 export function canEncode(value: unknown, options?: CodecOptions): CanEncode {
   try {
     walk(value, { maxDepth: maxDepthOf(options, 'canEncode()'), ancestors: [] });
