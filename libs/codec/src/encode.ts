@@ -224,7 +224,7 @@ function encError(e: Error, st: EncodeState, depth: number): JsonValue {
   const rawCode = (e as { code?: unknown }).code;
   const code = typeof rawCode === 'string' ? rawCode : typeof rawCode === 'number' || typeof rawCode === 'bigint' ? String(rawCode) : null;
   const data: Record<string, JsonValue> = {};
-  const omitted: string[] = e instanceof RemoteError ? [...e.omitted] : [];
+  const omitted = e instanceof RemoteError ? omittedBefore(e) : [];
   const fields = Object.keys(e);
   // AggregateError keeps its members in an own, non-enumerable `errors`.
   if (e instanceof AggregateError && !fields.includes('errors')) fields.push('errors');
@@ -247,6 +247,12 @@ function encError(e: Error, st: EncodeState, depth: number): JsonValue {
   }
   if (omitted.length > 0) record.omitted = [...new Set(omitted)];
   return tag(Tags.error, record);
+}
+
+/** What a revived error's sender left out (a data field named `omitted` shadows the list). */
+function omittedBefore(e: RemoteError): string[] {
+  const d = Object.getOwnPropertyDescriptor(e, 'omitted');
+  return d !== undefined && !d.enumerable && Array.isArray(d.value) ? d.value.filter((x): x is string => typeof x === 'string') : [];
 }
 
 const omit: unique symbol = Symbol('omit');
