@@ -112,7 +112,7 @@ function decObject(o: Record<string, unknown>, max: number, depth: number): Reco
   return out ?? o;
 }
 
-const NUMBERS: Record<string, number> = { NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, '-Infinity': Number.NEGATIVE_INFINITY, '-0': -0 };
+const NUMBERS: Readonly<Record<string, number>> = Object.freeze({ NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, '-Infinity': Number.NEGATIVE_INFINITY, '-0': -0 });
 const BIGINT = new RegExp(`^-?(?:0|[1-9]\\d{0,${MAX_BIGINT_DIGITS - 1}})$`);
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const ISO_DATE = /^(?:\d{4}|[+-]\d{6})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

@@ -7,7 +7,7 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 export const TAG = '$sy';
 
 /** The tag names (the string under `"$sy"`). */
-export const Tags = {
+export const Tags = Object.freeze({
   undefined: 'u',
   number: 'num',
   bigint: 'big',
@@ -17,7 +17,7 @@ export const Tags = {
   set: 'set',
   object: 'obj',
   error: 'err',
-} as const;
+} as const);
 
 export interface CodecOptions {
   /**
