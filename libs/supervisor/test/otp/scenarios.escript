@@ -152,6 +152,16 @@ siblings_in_group() ->
     crash(t, normal),
     Es = take(),
     print("one_for_all transient normal exit:", Es ++ [{children, ids(Sup)}]),
+    %% ...then a crashes: is the stopped transient child started again with the group?
+    crash(a, boom),
+    Es2 = take(),
+    print("one_for_all then crash a (t was stopped):", Es2 ++ [{children, ids(Sup)}]),
+    %% a child stopped with terminate_child, then a sibling crashes
+    ok = supervisor:terminate_child(Sup, z),
+    take(),
+    crash(a, boom),
+    Es3 = take(),
+    print("one_for_all then crash a (z was terminated by terminate_child):", Es3 ++ [{children, ids(Sup)}]),
     stop_sup(Sup), take().
 
 intensity() ->
