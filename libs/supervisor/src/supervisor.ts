@@ -12,7 +12,7 @@ import {
   type Runtime,
 } from '@switchyard/runtime';
 import { ChildOpError, ChildStartError, MaxChildrenError, SupervisorIntensityError, SupervisorOpError } from './errors.js';
-import { registerName, spawnProcess } from './names.js';
+import { spawnProcess } from './names.js';
 import { signalReady, tableOf, type Call, type Op, type Reply, type StartWaiter } from './registry.js';
 import { normalizeChild, normalizeSpec, type NormalChild, type NormalSpec } from './spec.js';
 import type { ChildCounts, ChildInfo, ChildSpec, DynamicSupervisorSpec, SupervisorEvent, SupervisorSpec } from './types.js';
@@ -103,7 +103,7 @@ class SupervisorCore {
       const error = reason.kind === 'error' ? reason.error : exitError(this.pid, reason);
       for (const call of [...this.pending]) call.reply({ ok: false, error: error ?? new Error(`supervisor ${this.pid} ended`) });
     });
-    if (this.spec.name !== undefined) registerName(rt, this.spec.name, this.pid);
+    if (this.spec.name !== undefined) rt.register(this.spec.name, this.pid);
     for (const s of this.spec.children) {
       const child = new Child(s, s.args);
       this.children.push(child);
@@ -220,18 +220,10 @@ class SupervisorCore {
     let pid: Pid;
     try {
       const trap = spec.fn === (supervise as unknown);
-      pid = spawnProcess(rt, trap ? { linkTo: this.pid, trapLinks: true, trapCancel: true } : { linkTo: this.pid }, spec.fn, spec.process, child.args);
+      const options = { linkTo: this.pid, ...(trap ? { trapLinks: true, trapCancel: true } : {}), ...(spec.name === undefined ? {} : { name: spec.name }) };
+      pid = spawnProcess(rt, options, spec.fn, spec.process, child.args);
     } catch (error) {
       return this.startFailed(child, error);
-    }
-    if (spec.name !== undefined) {
-      try {
-        registerName(rt, spec.name, pid);
-      } catch (error) {
-        rt.unlink(this.pid, pid);
-        rt.terminate(pid);
-        return this.startFailed(child, error);
-      }
     }
     rt.monitor(this.pid, pid);
     if (spec.awaitReady) {
@@ -524,7 +516,8 @@ class SupervisorCore {
           if (c.pid !== undefined) active++;
           if (c.spec.type === 'supervisor') supervisors++;
         }
-        const counts: ChildCounts = { specs: list.length, active, supervisors, workers: list.length - supervisors };
+        // As OTP: a dynamic supervisor has one spec, however many children it runs.
+        const counts: ChildCounts = { specs: this.dynamic ? 1 : list.length, active, supervisors, workers: list.length - supervisors };
         return counts;
       }
     }

@@ -104,7 +104,7 @@ export interface ChildInfo {
 
 /** `countChildren`, as OTP's count_children. */
 export interface ChildCounts {
-  /** Child specs (for a dynamic supervisor: its children). */
+  /** Child specs (a dynamic supervisor has one, as in OTP). */
   readonly specs: number;
   /** Running children. */
   readonly active: number;
