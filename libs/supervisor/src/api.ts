@@ -1,6 +1,6 @@
 import type { Command } from '@switchyard/dispatcher';
 import { exitError, receive, type ExitReason, type Pid, type ProcessContext, type ProcessFn, type Runtime } from '@switchyard/runtime';
-import { NoSuchSupervisorError, SupervisorSelfCallError } from './errors.js';
+import { NoSuchSupervisorError } from './errors.js';
 import { signalReady, tableOf, type Op, type Reply } from './registry.js';
 import { normalizeSpec } from './spec.js';
 import { supervise } from './supervisor.js';
@@ -110,7 +110,6 @@ function entryOf(rt: Runtime, sup: Pid, op: string) {
 
 function* call<T>(ctx: ProcessContext, sup: Pid, op: Op): Gen<T> {
   const rt = ctx.runtime;
-  if (sup === ctx.pid) throw new SupervisorSelfCallError(sup, op.op);
   const entry = entryOf(rt, sup, op.op);
   const table = tableOf(rt);
   const topic = `@sup/reply/${++table.seq}`;

@@ -81,12 +81,3 @@ export class NoSuchSupervisorError extends SwitchyardError {
     this.supervisor = supervisor;
   }
 }
-
-/** A supervisor called an operation on itself (it would wait for itself forever). */
-export class SupervisorSelfCallError extends SwitchyardError {
-  readonly supervisor: Pid;
-  constructor(supervisor: Pid, op: string) {
-    super('SUPERVISOR_SELF_CALL', `${op}: supervisor ${supervisor} cannot call itself (it would wait for its own answer forever)`);
-    this.supervisor = supervisor;
-  }
-}
