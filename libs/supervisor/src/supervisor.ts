@@ -363,6 +363,8 @@ class SupervisorCore {
 
   /** Count a restart; false when that goes over the intensity. */
   private addRestart(): boolean {
+    // No limit: nothing to remember (a list that only grows would make every restart slower).
+    if (this.spec.maxRestarts === Infinity) return true;
     const now = this.rt.clock.now();
     const threshold = now - this.spec.periodMs;
     let i = 0;
