@@ -87,7 +87,7 @@ function* idle() {
 }
 
 async function switchyardDynamic(n: number): Promise<{ start: Sample; stop: Sample }> {
-  const rt: Runtime = createRuntime({ mailbox: { capacity: n * 4, overflow: 'error' } });
+  const rt: Runtime = createRuntime();
   await rt.start();
   const result = await rt.run(function* (ctx) {
     const sup = yield* startLinkedDynamicSupervisor(ctx, { strategy: 'dynamic', maxRestarts: Infinity, child: { start: idle } });
