@@ -277,16 +277,29 @@ class SupervisorCore {
     if (pid === undefined) return;
     const rt = this.rt;
     const shutdown = child.spec.shutdown;
-    if (rt.isAlive(pid)) {
-      if (shutdown === 'brutal') rt.terminate(pid);
-      else rt.cancel(pid, SHUTDOWN_REASON);
-    }
+    if (rt.isAlive(pid)) this.signalStop(pid, shutdown === 'brutal');
     let reason = yield* this.awaitExit(pid, rt.isAlive(pid) && typeof shutdown === 'number' ? shutdown : undefined);
     if (reason === undefined) {
       rt.terminate(pid);
       reason = yield* this.awaitExit(pid, undefined);
     }
     this.emit({ kind: 'child.exit', data: { id: child.id, pid, reason: reason!, bySupervisor: true } });
+  }
+
+  /**
+   * Cancel (or terminate) a running child. The link is taken down first, so that an exit the
+   * supervisor asked for does not come back as a second message; a child that traps the cancel
+   * and lives on is linked again, so that it still dies with the supervisor.
+   */
+  private signalStop(pid: Pid, brutal: boolean): void {
+    const rt = this.rt;
+    rt.unlink(this.pid, pid);
+    if (brutal) {
+      rt.terminate(pid);
+      return;
+    }
+    rt.cancel(pid, SHUTDOWN_REASON);
+    if (rt.isAlive(pid)) rt.link(this.pid, pid);
   }
 
   /** Stop every child: reverse start order, one at a time; a dynamic supervisor's children all at once. */
@@ -304,9 +317,7 @@ class SupervisorCore {
       const pid = this.detach(c);
       if (pid === undefined) continue;
       waiting.set(pid, c);
-      if (!rt.isAlive(pid)) continue;
-      if (shutdown === 'brutal') rt.terminate(pid);
-      else rt.cancel(pid, SHUTDOWN_REASON);
+      if (rt.isAlive(pid)) this.signalStop(pid, shutdown === 'brutal');
     }
     const clock = rt.clock;
     const deadline = typeof shutdown === 'number' ? clock.now() + shutdown : undefined;
