@@ -1,7 +1,8 @@
 // Every scenario here was run in Erlang/OTP 25 (test/otp/scenarios.escript); the expected traces
 // are read from its recorded output (test/otp/scenarios.out), so this file asserts OTP's behaviour.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deleteChild, restartChild, startDynamicSupervisor, startSupervisor, supervisorChild, type Strategy } from '../src/index.js';
+import type { ProcessContext } from '@switchyard/runtime';
+import { deleteChild, ready, restartChild, startDynamicSupervisor, startSupervisor, supervisorChild, type Strategy } from '../src/index.js';
 import { child, env, failsToStart, label, otp, traced, type Env } from './harness.js';
 
 let e: Env;
@@ -202,6 +203,30 @@ describe('nested trees (as OTP 25)', () => {
       ['z', 'running', 0],
     ]);
   });
+});
+
+describe('a restart that fails is tried again (as OTP 25)', () => {
+  for (const strategy of ['one_for_one', 'one_for_all', 'rest_for_one'] as const) {
+    it(`${strategy}: b fails on its second start, when a's crash restarts it`, async () => {
+      const { trace, rt } = e;
+      let starts = 0;
+      // Fails on its second start, before it is ready (OTP: a start function returning {error, boom}).
+      function* flaky(ctx: ProcessContext) {
+        if (++starts === 2) {
+          trace.log.push('start_failed b');
+          throw new Error('boom');
+        }
+        ready(ctx);
+        return yield* traced(ctx, trace, 'b');
+      }
+      const sup = await startSupervisor(rt, { ...flags(strategy), children: [child(trace, 'a'), { id: 'b', start: flaky, awaitReady: true }, child(trace, 'c')] });
+      await e.t.settle();
+      trace.take();
+      await e.crash('a', 'boom');
+      expect(trace.take()).toEqual(otp(`${strategy} restart failure of b`));
+      expect((await sup.whichChildren()).map((r) => r.status)).toEqual(['running', 'running', 'running']);
+    });
+  }
 });
 
 describe('start (as OTP 25)', () => {

@@ -7,7 +7,7 @@
 -module(scenarios).
 -mode(compile).
 -behaviour(supervisor).
--export([main/1, init/1, start_worker/2, start_inner/2]).
+-export([main/1, init/1, start_worker/2, start_inner/2, start_flaky/2]).
 
 %% ---------------------------------------------------------------- log
 
@@ -65,6 +65,15 @@ worker_loop(Id, Parent) ->
 
 crash(Id, R) -> whereis(Id) ! {crash, R}, sync().
 
+%% Fails on its Nth start only (counted in a persistent term).
+start_flaky(Id, FailOn) ->
+    N = persistent_term:get({starts, Id}, 0) + 1,
+    persistent_term:put({starts, Id}, N),
+    case N of
+        FailOn -> log({start_failed, Id}), {error, boom};
+        _ -> start_worker(Id, normal)
+    end.
+
 %% ---------------------------------------------------------------- supervisor callback
 
 init({Flags, Specs}) -> {ok, {Flags, Specs}};
@@ -112,6 +121,7 @@ main(_) ->
     shutdown_timeout(),
     shutdown_infinity(),
     nested(),
+    restart_failure(),
     start_failure(),
     operations(),
     dynamic(),
@@ -223,6 +233,19 @@ nested() ->
     Es = take(),
     print("nested: inner intensity 1/5s, w1 crashes twice:", Es ++ [{outer, ids(Sup)}]),
     stop_sup(Sup), take().
+
+%% b fails on its second start (the restart after a crashes): OTP tries again, and each try counts.
+restart_failure() ->
+    [begin
+         persistent_term:put({starts, b}, 0),
+         Flaky = #{id => b, start => {?MODULE, start_flaky, [b, 2]}, restart => permanent, shutdown => 5000, type => worker},
+         Sup = start_sup(flags(S), [child(a), Flaky, child(c)]),
+         take(),
+         crash(a, boom),
+         Es = take(),
+         print(io_lib:format("~s restart failure of b:", [S]), Es ++ [{children, ids(Sup)}]),
+         stop_sup(Sup), take()
+     end || S <- [one_for_one, one_for_all, rest_for_one]].
 
 start_failure() ->
     process_flag(trap_exit, true),
