@@ -35,7 +35,7 @@ export class ChildStartError extends SwitchyardError {
   }
 }
 
-export type ChildOpErrorCode = 'NO_SUCH_CHILD' | 'CHILD_RUNNING' | 'CHILD_ALREADY_PRESENT' | 'CHILD_ALREADY_STARTED';
+export type ChildOpErrorCode = 'CHILD_NOT_FOUND' | 'CHILD_RUNNING' | 'CHILD_ALREADY_PRESENT' | 'CHILD_ALREADY_STARTED';
 
 /** An operation named a child the supervisor does not have, or one in the wrong state for it. */
 export class ChildOpError extends SwitchyardError {

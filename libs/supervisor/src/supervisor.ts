@@ -459,7 +459,7 @@ class SupervisorCore {
   private findStatic(key: string, op: string): Child {
     if (this.dynamic) throw new SupervisorOpError(this.pid, op, 'a dynamic supervisor has no child ids (as OTP simple_one_for_one); use terminateChild with the child PID');
     const c = this.children.find((x) => x.id === key);
-    if (c === undefined) throw new ChildOpError('NO_SUCH_CHILD', this.pid, key, `${op}: no child "${key}" (children: ${this.children.map((x) => `"${x.id}"`).join(', ') || 'none'})`);
+    if (c === undefined) throw new ChildOpError('CHILD_NOT_FOUND', this.pid, key, `${op}: no child "${key}" (children: ${this.children.map((x) => `"${x.id}"`).join(', ') || 'none'})`);
     return c;
   }
 
@@ -493,7 +493,7 @@ class SupervisorCore {
       case 'terminateChild': {
         if (this.dynamic) {
           const c = this.byPid.get(op.key);
-          if (c === undefined) throw new ChildOpError('NO_SUCH_CHILD', this.pid, op.key, `terminateChild: ${op.key} is not a child of this dynamic supervisor`);
+          if (c === undefined) throw new ChildOpError('CHILD_NOT_FOUND', this.pid, op.key, `terminateChild: ${op.key} is not a child of this dynamic supervisor`);
           yield* this.stopChild(c);
           this.remove(c);
           return undefined;

@@ -83,9 +83,9 @@ describe('operations on a running supervisor, from a process (as OTP 25 "operati
       delete_b: undefined,
       terminate_t: undefined, // a temporary child is gone once terminated
       children2: [['a', 'running']],
-      terminate_nope: 'NO_SUCH_CHILD', // {error,not_found}
-      restart_nope: 'NO_SUCH_CHILD',
-      delete_nope: 'NO_SUCH_CHILD',
+      terminate_nope: 'CHILD_NOT_FOUND', // {error,not_found}
+      restart_nope: 'CHILD_NOT_FOUND',
+      delete_nope: 'CHILD_NOT_FOUND',
       start_d_again: 'CHILD_ALREADY_STARTED', // {error,{already_started,Pid}}
       start_d_terminated: 'CHILD_ALREADY_PRESENT', // {error,already_present}
       count: { specs: 2, active: 1, supervisors: 0, workers: 2 },
@@ -97,7 +97,7 @@ describe('operations on a running supervisor, from a process (as OTP 25 "operati
     const { trace, rt } = e;
     const sup = await startSupervisor(rt, { children: [child(trace, 'db'), child(trace, 'cache')] });
     const err = await sup.restartChild('dbb').catch((x: unknown) => x);
-    expect(err).toMatchObject({ code: 'NO_SUCH_CHILD', childId: 'dbb', supervisor: sup.pid });
+    expect(err).toMatchObject({ code: 'CHILD_NOT_FOUND', childId: 'dbb', supervisor: sup.pid });
     expect((err as Error).message).toContain('"db", "cache"');
     const running = await sup.deleteChild('db').catch((x: unknown) => x);
     expect(running).toMatchObject({ code: 'CHILD_RUNNING', childId: 'db', pid: (await sup.whichChildren())[0]!.pid });
@@ -161,7 +161,7 @@ describe('dynamic supervisor', () => {
       [undefined, 'running'],
       [undefined, 'running'],
     ]);
-    expect(await sup.terminateChild(p1).catch((x: unknown) => (x as { code: string }).code)).toBe('NO_SUCH_CHILD');
+    expect(await sup.terminateChild(p1).catch((x: unknown) => (x as { code: string }).code)).toBe('CHILD_NOT_FOUND');
   });
 
   it('typed helpers from a process; static-only and dynamic-only operations are refused', async () => {
