@@ -91,14 +91,14 @@ async function real(strategy: StrategyName, c: Case) {
     const { trace, rt } = e;
     const handle =
       strategy === 'dynamic'
-        ? await startDynamicSupervisor(rt, { strategy, maxRestarts: c.maxRestarts, periodMs: c.periodMs, child: { start: traced } })
+        ? await startDynamicSupervisor(rt, { strategy, maxRestarts: c.maxRestarts, periodMs: c.periodMs, child: { start: traced, restart: c.restarts[0] } })
         : await startSupervisor(rt, { strategy, maxRestarts: c.maxRestarts, periodMs: c.periodMs, children: c.restarts.map((r, i) => child(trace, `c${i}`, r)) });
     if (strategy === 'dynamic') {
       // One template for all: the restart type comes from the first entry; the model gets the same.
       for (let i = 0; i < c.restarts.length; i++) await (handle as Awaited<ReturnType<typeof startDynamicSupervisor<[typeof trace, string]>>>).startChild(trace, `c${i}`);
     }
     await e.t.settle();
-    const expected = model(strategy, strategy === 'dynamic' ? { ...c, restarts: c.restarts.map(() => 'permanent') } : c);
+    const expected = model(strategy, strategy === 'dynamic' ? { ...c, restarts: c.restarts.map(() => c.restarts[0]!) } : c);
     for (const [i, crash] of c.crashes.entries()) {
       if (!rt.isAlive(handle.pid)) break;
       await e.t.advance(crash.afterMs);
