@@ -83,6 +83,8 @@ class SupervisorCore {
   private readonly pending = new Set<Call>();
   private readonly parent: Pid | undefined;
   private readonly dynamic: boolean;
+  /** A child started with awaitReady that has not said it is ready yet. */
+  private awaiting: Pid | undefined = undefined;
 
   constructor(
     private readonly ctx: ProcessContext,
@@ -100,6 +102,7 @@ class SupervisorCore {
     table.supervisors.set(this.pid, { pid: this.pid, dynamic: this.dynamic, post: (call) => this.post(call) });
     rt.onExit(this.pid, (reason) => {
       table.supervisors.delete(this.pid);
+      if (this.awaiting !== undefined) table.starting.delete(this.awaiting);
       const error = reason.kind === 'error' ? reason.error : exitError(this.pid, reason);
       for (const call of [...this.pending]) call.reply({ ok: false, error: error ?? new Error(`supervisor ${this.pid} ended`) });
     });
@@ -230,7 +233,9 @@ class SupervisorCore {
       const self = this.pid;
       const waiter: StartWaiter = { parent: self, ready: () => rt.send(self, READY_TOPIC, pid) };
       tableOf(rt).starting.set(pid, waiter);
+      this.awaiting = pid;
       const r = yield* this.awaitReady(pid);
+      this.awaiting = undefined;
       tableOf(rt).starting.delete(pid);
       if (r !== true) {
         const error = r.kind === 'normal' ? new Error(`process ${pid} returned before it called ready()`) : exitError(pid, r);
