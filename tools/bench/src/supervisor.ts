@@ -13,6 +13,7 @@
  *   node --expose-gc --conditions=@switchyard/source --import tsx tools/bench/src/supervisor.ts
  */
 import { spawnSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createRuntime, receive, type Pid, type ProcessContext, type Runtime } from '@switchyard/runtime';
 import {
@@ -33,13 +34,16 @@ interface Sample {
   readonly n: number;
   /** CPU milliseconds they took. */
   readonly cpuMs: number;
+  /** Wall-clock milliseconds (on a busy machine, mostly the neighbours' doing). */
+  readonly wallMs: number;
 }
 
-function cpu<T>(fn: () => Promise<T>): Promise<[T, number]> {
+function cpu<T>(fn: () => Promise<T>): Promise<[T, number, number]> {
   const c0 = process.cpuUsage();
+  const t0 = performance.now();
   return fn().then((v) => {
     const c = process.cpuUsage(c0);
-    return [v, (c.user + c.system) / 1000];
+    return [v, (c.user + c.system) / 1000, performance.now() - t0];
   });
 }
 
@@ -66,7 +70,7 @@ async function switchyardRestart(n: number): Promise<Sample> {
   const sup = await startSupervisor(rt, { maxRestarts: Infinity, children: [worker('w', crasher, up)] });
   await rt.whenIdle();
   const first = current!;
-  const [last, cpuMs] = await cpu(async () => {
+  const [last, cpuMs, wallMs] = await cpu(async () => {
     let pid = first;
     for (let i = 0; i < n; i++) {
       const next = new Promise<Pid>((resolve) => (wake = resolve));
@@ -79,7 +83,7 @@ async function switchyardRestart(n: number): Promise<Sample> {
   const [row] = await sup.whichChildren();
   if (last === first || row?.pid !== last || row.restarts !== n) throw new Error(`restart bench: expected ${n} restarts, saw ${row?.restarts}`);
   await rt.stop();
-  return { n, cpuMs };
+  return { n, cpuMs, wallMs };
 }
 
 function* idle() {
@@ -93,20 +97,24 @@ async function switchyardDynamic(n: number): Promise<{ start: Sample; stop: Samp
     const sup = yield* startLinkedDynamicSupervisor(ctx, { strategy: 'dynamic', maxRestarts: Infinity, child: { start: idle } });
     const pids: Pid[] = new Array<Pid>(n);
     let c0 = process.cpuUsage();
+    let t0 = performance.now();
     for (let i = 0; i < n; i++) pids[i] = yield* startDynamicChild(ctx, sup);
     let c = process.cpuUsage(c0);
     const startMs = (c.user + c.system) / 1000;
+    const startWall = performance.now() - t0;
     if ((yield* whichChildren(ctx, sup)).length !== n) throw new Error('dynamic bench: not every child started');
     c0 = process.cpuUsage();
+    t0 = performance.now();
     for (let i = 0; i < n; i++) yield* terminateChild(ctx, sup, pids[i]!);
     c = process.cpuUsage(c0);
     const stopMs = (c.user + c.system) / 1000;
+    const stopWall = performance.now() - t0;
     if ((yield* whichChildren(ctx, sup)).length !== 0) throw new Error('dynamic bench: children left after terminating them all');
-    return { startMs, stopMs };
+    return { startMs, stopMs, startWall, stopWall };
   });
   if (rt.stats().processes.live !== 1) throw new Error(`dynamic bench: ${rt.stats().processes.live} processes alive, expected only the supervisor`);
   await rt.stop();
-  return { start: { n, cpuMs: result.startMs }, stop: { n, cpuMs: result.stopMs } };
+  return { start: { n, cpuMs: result.startMs, wallMs: result.startWall }, stop: { n, cpuMs: result.stopMs, wallMs: result.stopWall } };
 }
 
 // ---------------------------------------------------------------- Erlang
@@ -120,8 +128,8 @@ function erlang(args: string[]): Map<string, Sample> {
   if (r.status !== 0) throw new Error(`escript ${args.join(' ')} failed: ${r.stderr || r.stdout}`);
   const out = new Map<string, Sample>();
   for (const line of r.stdout.trim().split('\n')) {
-    const [name, n, cpuMs] = line.trim().split(/\s+/);
-    out.set(name!, { n: Number(n), cpuMs: Math.max(1, Number(cpuMs)) });
+    const [name, n, cpuMs, wallMs] = line.trim().split(/\s+/);
+    out.set(name!, { n: Number(n), cpuMs: Math.max(1, Number(cpuMs)), wallMs: Number(wallMs) });
   }
   return out;
 }
@@ -130,14 +138,20 @@ function erlang(args: string[]): Map<string, Sample> {
 
 export async function runSupervisorBench(restarts = 10_000, children = 100_000): Promise<string> {
   const withErlang = hasEscript();
-  const rows = new Map<string, { sw: number[]; erl: number[] }>();
+  const rows = new Map<string, { sw: number[]; erl: number[]; swWall: number[]; erlWall: number[] }>();
   const add = (name: string, sw: Sample, erl: Sample | undefined) => {
     let r = rows.get(name);
-    if (r === undefined) rows.set(name, (r = { sw: [], erl: [] }));
+    if (r === undefined) rows.set(name, (r = { sw: [], erl: [], swWall: [], erlWall: [] }));
     r.sw.push(rate(sw));
-    if (erl !== undefined) r.erl.push(rate(erl));
+    r.swWall.push((sw.wallMs * 1000) / sw.n);
+    if (erl !== undefined) {
+      r.erl.push(rate(erl));
+      r.erlWall.push((erl.wallMs * 1000) / erl.n);
+    }
   };
-  await switchyardRestart(Math.ceil(restarts / 10)); // warm-up
+  // Warm-up, so that the first round does not pay for the JIT.
+  await switchyardRestart(Math.ceil(restarts / 10));
+  await switchyardDynamic(Math.ceil(children / 10));
   for (let round = 0; round < ROUNDS; round++) {
     const sides: (() => Promise<void>)[] = [];
     let sw: { restart?: Sample; start?: Sample; stop?: Sample } = {};
@@ -162,14 +176,16 @@ export async function runSupervisorBench(restarts = 10_000, children = 100_000):
   }
   const body = [...rows].map(([name, r]) => {
     const sw = median(r.sw);
-    if (!withErlang) return [name, fmtRate(sw), `${(1e6 / sw).toFixed(1)} µs`, '—', '—'];
+    const wall = `${median(r.swWall).toFixed(1)} µs`;
+    if (!withErlang) return [name, fmtRate(sw), `${(1e6 / sw).toFixed(1)} µs`, wall, '—', '—'];
     const ratios = r.sw.map((x, i) => x / r.erl[i]!);
     const erl = median(r.erl);
     return [
       name,
       fmtRate(sw),
       `${(1e6 / sw).toFixed(1)} µs`,
-      `${fmtRate(erl)} (${(1e6 / erl).toFixed(1)} µs)`,
+      wall,
+      `${fmtRate(erl)} (${(1e6 / erl).toFixed(1)} µs CPU, ${median(r.erlWall).toFixed(1)} µs wall)`,
       `${median(ratios).toFixed(2)}× (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`,
     ];
   });
@@ -179,7 +195,9 @@ export async function runSupervisorBench(restarts = 10_000, children = 100_000):
       ? 'Erlang/OTP: the same work in `erl` on this machine (tools/bench/erlang/supervisor.escript, one scheduler).'
       : 'Erlang/OTP: **not measured — `escript` is not installed on this machine** (apt-get install erlang-base).',
     '',
-    table(['case', 'Switchyard', 'CPU per op', 'Erlang/OTP', 'Switchyard / OTP (spread)'], body),
+    `Load average while measuring: ${loadavg().map((x) => x.toFixed(1)).join(' / ')} on ${cpus().length} cores (wall times are only indicative).`,
+    '',
+    table(['case', 'Switchyard (per CPU s)', 'CPU per op', 'wall per op', 'Erlang/OTP', 'Switchyard / OTP, CPU (spread)'], body),
   ].join('\n');
 }
 
