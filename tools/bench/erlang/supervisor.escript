@@ -1,5 +1,5 @@
 #!/usr/bin/env escript
-%%! +S 1 +A 0
+%%! +S 1 +A 0 +sbwt none +sbwtdcpu none +sbwtdio none
 %% The Erlang side of tools/bench/src/supervisor.ts: the same work, measured the same way.
 %% One scheduler (+S 1), as a Node process runs JavaScript on one thread.
 %% Usage: escript supervisor.escript restart N | dynamic N
