@@ -1,0 +1,259 @@
+import { openDatabase, type DriverDatabase, type DriverStatement, type Synchronous } from '@switchyard/sqlite';
+
+/** One recorded completion. `value` is the encoded result or error. */
+export interface StepRecord {
+  readonly command: number;
+  readonly name: string;
+  readonly ok: boolean;
+  readonly value: string;
+}
+
+export interface RunRow {
+  readonly id: string;
+  readonly workflow: string;
+  readonly status: string;
+  readonly input: string;
+  readonly result: string | null;
+  readonly generation: number;
+  readonly parent: string | null;
+  readonly created_at: number;
+  readonly closed_at: number | null;
+  readonly owner: string | null;
+  readonly lease_until: number;
+  readonly blocked: string | null;
+}
+
+export interface LoadedJournal {
+  readonly steps: Map<number, StepRecord>;
+  readonly markers: Map<string, number>;
+  readonly timers: Map<number, number>;
+  readonly maxPosition: number;
+}
+
+type Op = () => void;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS wf_runs (
+  id TEXT PRIMARY KEY NOT NULL,
+  workflow TEXT NOT NULL,
+  status TEXT NOT NULL,
+  input TEXT NOT NULL,
+  result TEXT,
+  generation INTEGER NOT NULL DEFAULT 0,
+  parent TEXT,
+  created_at INTEGER NOT NULL,
+  closed_at INTEGER,
+  owner TEXT,
+  lease_until INTEGER NOT NULL DEFAULT 0,
+  blocked TEXT
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS wf_runs_status ON wf_runs (status, created_at);
+CREATE INDEX IF NOT EXISTS wf_runs_closed ON wf_runs (closed_at) WHERE closed_at IS NOT NULL;
+CREATE TABLE IF NOT EXISTS wf_steps (
+  run TEXT NOT NULL, pos INTEGER NOT NULL, command INTEGER NOT NULL, name TEXT NOT NULL, ok INTEGER NOT NULL, value TEXT NOT NULL,
+  PRIMARY KEY (run, pos)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS wf_markers (
+  run TEXT NOT NULL, change TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (run, change)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS wf_timers (
+  run TEXT NOT NULL, pos INTEGER NOT NULL, due INTEGER NOT NULL, PRIMARY KEY (run, pos)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS wf_signals (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, run TEXT NOT NULL, topic TEXT NOT NULL, payload TEXT NOT NULL,
+  consumed INTEGER, dedupe TEXT UNIQUE
+);
+CREATE INDEX IF NOT EXISTS wf_signals_run ON wf_signals (run, consumed, seq);
+CREATE TABLE IF NOT EXISTS wf_attrs (run TEXT NOT NULL, key TEXT NOT NULL, v);
+CREATE INDEX IF NOT EXISTS wf_attrs_run ON wf_attrs (run, key);
+CREATE INDEX IF NOT EXISTS wf_attrs_kv ON wf_attrs (key, v);
+`;
+
+/**
+ * The SQLite journal. Writes are queued and committed together (group commit): the host
+ * flushes before any workflow code runs on a result, so one fsync covers every completion of a
+ * scheduler turn. Each run's writes are fenced by its lease: a runtime that lost a run's lease
+ * (another runtime claimed it) writes nothing for it.
+ */
+export class Journal {
+  readonly db: DriverDatabase;
+  private runOps = new Map<string, Op[]>();
+  private globalOps: Op[] = [];
+  private pending = 0;
+  private immediate: NodeJS.Immediate | null = null;
+  private readonly tx: (lost: string[]) => void;
+  private readonly s: Record<string, DriverStatement>;
+  commits = 0;
+
+  constructor(
+    readonly file: string,
+    synchronous: Synchronous,
+    busyTimeoutMs: number,
+    readonly owner: string,
+    private readonly leaseMs: number,
+    private readonly wallNow: () => number,
+    private readonly onLeaseLost: (runIds: string[]) => void,
+  ) {
+    this.db = openDatabase(file, { synchronous, busyTimeoutMs });
+    try {
+      this.db.exec(SCHEMA);
+      const p = (sql: string) => this.db.prepare(sql);
+      this.s = {
+        insertRun: p(`INSERT INTO wf_runs (id, workflow, status, input, parent, created_at, owner, lease_until) VALUES (?, ?, 'running', ?, ?, ?, ?, ?)`),
+        getRun: p(`SELECT * FROM wf_runs WHERE id = ?`),
+        fence: p(`UPDATE wf_runs SET lease_until = ? WHERE id = ? AND owner = ? AND status = 'running'`),
+        claim: p(`UPDATE wf_runs SET owner = ?, lease_until = ? WHERE id = ? AND status = 'running' AND (owner IS NULL OR owner = ? OR lease_until < ?)`),
+        claimable: p(`SELECT id FROM wf_runs WHERE status = 'running' AND (owner IS NULL OR owner = ? OR lease_until < ?) ORDER BY created_at, id`),
+        renew: p(`UPDATE wf_runs SET lease_until = ? WHERE owner = ? AND status = 'running'`),
+        release: p(`UPDATE wf_runs SET owner = NULL, lease_until = 0 WHERE owner = ? AND status = 'running'`),
+        close: p(`UPDATE wf_runs SET status = ?, result = ?, closed_at = ?, owner = NULL, lease_until = 0, blocked = NULL WHERE id = ?`),
+        block: p(`UPDATE wf_runs SET blocked = ? WHERE id = ?`),
+        restart: p(`UPDATE wf_runs SET input = ?, generation = generation + 1, blocked = NULL WHERE id = ?`),
+        steps: p(`SELECT pos, command, name, ok, value FROM wf_steps WHERE run = ?`),
+        insertStep: p(`INSERT OR REPLACE INTO wf_steps (run, pos, command, name, ok, value) VALUES (?, ?, ?, ?, ?, ?)`),
+        markers: p(`SELECT change, version FROM wf_markers WHERE run = ?`),
+        insertMarker: p(`INSERT OR REPLACE INTO wf_markers (run, change, version) VALUES (?, ?, ?)`),
+        timers: p(`SELECT pos, due FROM wf_timers WHERE run = ?`),
+        insertTimer: p(`INSERT OR IGNORE INTO wf_timers (run, pos, due) VALUES (?, ?, ?)`),
+        insertSignal: p(`INSERT OR IGNORE INTO wf_signals (run, topic, payload, dedupe) VALUES (?, ?, ?, ?)`),
+        nextSignals: p(`SELECT seq, topic, payload FROM wf_signals WHERE run = ? AND consumed IS NULL ORDER BY seq LIMIT ?`),
+        nextSignalsTopic: p(`SELECT seq, topic, payload FROM wf_signals WHERE run = ? AND consumed IS NULL AND topic = ? ORDER BY seq LIMIT ?`),
+        consume: p(`UPDATE wf_signals SET consumed = ? WHERE seq = ?`),
+        delAttr: p(`DELETE FROM wf_attrs WHERE run = ? AND key = ?`),
+        insertAttr: p(`INSERT INTO wf_attrs (run, key, v) VALUES (?, ?, ?)`),
+        attrs: p(`SELECT key, v FROM wf_attrs WHERE run = ? ORDER BY rowid`),
+        expired: p(`SELECT id FROM wf_runs WHERE status != 'running' AND closed_at < ? LIMIT 1000`),
+      };
+      const s = this.s;
+      const clear = ['wf_steps', 'wf_markers', 'wf_timers'].map((t) => p(`DELETE FROM ${t} WHERE run = ?`));
+      this.clearJournal = (id: string) => {
+        for (const c of clear) c.run(id);
+      };
+      const purge = ['wf_steps', 'wf_markers', 'wf_timers', 'wf_signals', 'wf_attrs'].map((t) => p(`DELETE FROM ${t} WHERE run = ?`));
+      const delRun = p(`DELETE FROM wf_runs WHERE id = ?`);
+      this.purgeRun = (id: string) => {
+        for (const c of purge) c.run(id);
+        delRun.run(id);
+      };
+      this.tx = this.db.transaction((lost: string[]) => {
+        const until = this.wallNow() + this.leaseMs;
+        for (const [run, ops] of this.runOps) {
+          if (s.fence!.run(until, run, this.owner).changes === 0) {
+            lost.push(run);
+            continue;
+          }
+          for (const op of ops) op();
+        }
+        for (const op of this.globalOps) op();
+      });
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+  }
+
+  private readonly clearJournal: (id: string) => void;
+  private readonly purgeRun: (id: string) => void;
+
+  get stmts(): Record<string, DriverStatement> {
+    return this.s;
+  }
+
+  /** Queue a write fenced by the run's lease. */
+  addForRun(runId: string, op: Op): void {
+    let ops = this.runOps.get(runId);
+    if (ops === undefined) this.runOps.set(runId, (ops = []));
+    ops.push(op);
+    this.queued();
+  }
+
+  /** Queue a write not tied to a run this runtime holds (a signal, a new run). */
+  add(op: Op): void {
+    this.globalOps.push(op);
+    this.queued();
+  }
+
+  private queued(): void {
+    this.pending++;
+    // Writes nobody flushes (a run's close, a signal) still commit within a turn.
+    this.immediate ??= setImmediate(() => {
+      this.immediate = null;
+      this.flush();
+    });
+  }
+
+  get queuedWrites(): number {
+    return this.pending;
+  }
+
+  /** Commit everything queued, in one transaction. */
+  flush(): void {
+    if (this.pending === 0) return;
+    const lost: string[] = [];
+    try {
+      this.tx(lost);
+    } finally {
+      this.runOps = new Map();
+      this.globalOps = [];
+      this.pending = 0;
+    }
+    this.commits++;
+    if (lost.length > 0) this.onLeaseLost(lost);
+  }
+
+  getRun(id: string): RunRow | undefined {
+    return this.s.getRun!.get(id) as RunRow | undefined;
+  }
+
+  insertRun(id: string, workflow: string, input: string, parent: string | null, createdAt: number): void {
+    this.s.insertRun!.run(id, workflow, input, parent, createdAt, this.owner, this.wallNow() + this.leaseMs);
+  }
+
+  load(runId: string): LoadedJournal {
+    const steps = new Map<number, StepRecord>();
+    let maxPosition = 0;
+    for (const r of this.s.steps!.all(runId) as { pos: number; command: number; name: string; ok: number; value: string }[]) {
+      steps.set(r.pos, { command: r.command, name: r.name, ok: r.ok === 1, value: r.value });
+      if (r.pos > maxPosition) maxPosition = r.pos;
+    }
+    const markers = new Map<string, number>();
+    for (const r of this.s.markers!.all(runId) as { change: string; version: number }[]) markers.set(r.change, r.version);
+    const timers = new Map<number, number>();
+    for (const r of this.s.timers!.all(runId) as { pos: number; due: number }[]) timers.set(r.pos, r.due);
+    return { steps, markers, timers, maxPosition };
+  }
+
+  /** Try to take a run: free, ours (a restart with the same owner), or its lease ran out. */
+  claim(runId: string): boolean {
+    const now = this.wallNow();
+    return this.s.claim!.run(this.owner, now + this.leaseMs, runId, this.owner, now).changes === 1;
+  }
+
+  claimable(): string[] {
+    return (this.s.claimable!.all(this.owner, this.wallNow()) as { id: string }[]).map((r) => r.id);
+  }
+
+  renewLeases(): void {
+    this.s.renew!.run(this.wallNow() + this.leaseMs, this.owner);
+  }
+
+  releaseLeases(): void {
+    this.s.release!.run(this.owner);
+  }
+
+  clear(runId: string): void {
+    this.clearJournal(runId);
+  }
+
+  purge(olderThan: number): number {
+    const ids = (this.s.expired!.all(olderThan) as { id: string }[]).map((r) => r.id);
+    if (ids.length > 0) this.db.transaction(() => ids.forEach((id) => this.purgeRun(id)))();
+    return ids.length;
+  }
+
+  close(): void {
+    if (this.immediate !== null) clearImmediate(this.immediate);
+    this.immediate = null;
+    this.db.close();
+  }
+}
