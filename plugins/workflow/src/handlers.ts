@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { didYouMean } from '@switchyard/errors';
 import type { Handler, HandlerContext, ResultReceiver, Tag } from '@switchyard/dispatcher';
-import { ReceiveTimeoutError, systemClock, type ExitReason, type PluginContext, type Runtime } from '@switchyard/runtime';
+import { ReceiveTimeoutError, systemClock, type ExitReason, type HostAnswer, type PluginContext, type Runtime } from '@switchyard/runtime';
 import { decode, encode } from './codec.js';
 import {
   ContinueAsNew,
@@ -20,7 +20,6 @@ import {
   type UpsertAttrsCmd,
 } from './commands.js';
 import { WorkflowError } from './errors.js';
-import { spawnHosted, type HostAnswer } from './hosting.js';
 import { Journal, type RunRow, type StepRecord } from './journal.js';
 import type { ResolvedOptions } from './options.js';
 import { attrValue, checkDeclared, compileFilter, storedValues } from './query.js';
@@ -190,7 +189,7 @@ export class WorkflowHandlers implements RunOwner {
     }
     const run = new Run(this, row.id, def, row.generation, decode(row.input), this.journal.load(row.id));
     this.runs.set(row.id, run);
-    const pid = spawnHosted(this.rt, run, (pctx) => run.body(pctx));
+    const pid = this.rt.spawnWith({ host: run }, (pctx) => run.body(pctx));
     run.pid = pid;
     this.byPid.set(pid, run);
     return run;

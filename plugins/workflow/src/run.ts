@@ -1,5 +1,5 @@
 import type { Command } from '@switchyard/dispatcher';
-import { all, CoreCommand, race, type ExitReason, type Pid, type ProcessContext } from '@switchyard/runtime';
+import { all, CoreCommand, race, type ExitReason, type HostAnswer, type HostedYield, type Pid, type ProcessContext, type ProcessHost } from '@switchyard/runtime';
 import { decode, encode } from './codec.js';
 import {
   DEFAULT_VERSION,
@@ -13,7 +13,6 @@ import {
 } from './commands.js';
 import { CLOCK_SLEEP, durabilityOf, identify } from './durability.js';
 import { CommandNotDurableError, NondeterminismError, WorkflowError, type CommandIdentity } from './errors.js';
-import type { HostAnswer, HostedYield, ProcessHost } from './hosting.js';
 import type { LoadedJournal, StepRecord } from './journal.js';
 
 /** Where a handler finds the step it runs for: `idempotencyKeyOf(cmd)`. */
