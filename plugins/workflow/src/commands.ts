@@ -120,6 +120,12 @@ export interface Workflow<I = unknown, O = unknown> {
   readonly fn: WorkflowFn<I, O>;
 }
 
+/** Any workflow, whatever its input and result types (for lists of workflows to register). */
+export interface AnyWorkflow {
+  readonly name: string;
+  readonly fn: (ctx: WorkflowContext, input: never) => Generator<Command, unknown, unknown>;
+}
+
 /** What a sideEffect function receives. */
 export interface StepInfo {
   readonly runId: string;

@@ -6,3 +6,4 @@ export type { WorkflowStats } from './handlers.js';
 export type { WorkflowPluginOptions } from './options.js';
 export * from './plugin.js';
 export * from './client.js';
+export { replayHistories, type ReplayOptions, type ReplayReport, type ReplayFailure } from './replayer.js';

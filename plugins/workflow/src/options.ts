@@ -1,13 +1,13 @@
 import { checkKeys, intOption, oneOf, OptionError } from '@switchyard/errors';
 import type { Synchronous } from '@switchyard/sqlite';
-import type { AttributeType, Workflow } from './commands.js';
+import type { AnyWorkflow, AttributeType, Workflow } from './commands.js';
 import { ATTRIBUTE_TYPES } from './query.js';
 
 export interface WorkflowPluginOptions {
   /** The SQLite file of the journal (":memory:" for tests that need no restart). */
   file: string;
   /** The workflows this runtime can run. */
-  workflows: readonly Workflow<never, unknown>[];
+  workflows: readonly AnyWorkflow[];
   /** Search attributes runs may set, by type. */
   attributes?: Readonly<Record<string, AttributeType>>;
   /** Default 'FULL': every commit is synced to disk. 'NORMAL' may lose the last commits on a power cut (never on a process crash). */

@@ -77,8 +77,11 @@ export class Run implements ProcessHost, WorkflowContext {
     return this.def.name;
   }
 
+  /** Set when replaying a closed run: every point of the code was passed before. */
+  historyComplete = false;
+
   get replaying(): boolean {
-    return this.pos < this.journal.maxPosition;
+    return this.historyComplete || this.pos < this.journal.maxPosition;
   }
 
   stepKey(position: number): string {
