@@ -55,6 +55,7 @@ export class WorkflowHandlers implements RunOwner {
   private stopped = false;
   private starting: NodeJS.Immediate | null = null;
   readonly owner: string;
+  private readonly workflowNames: readonly string[];
 
   constructor(
     private readonly ctx: PluginContext,
@@ -65,6 +66,7 @@ export class WorkflowHandlers implements RunOwner {
     this.wallNow = clock === systemClock ? Date.now : () => clock.now();
     this.wheel = new TimerWheel(clock, this.wallNow);
     this.owner = options.owner ?? `${ctx.runtime.node}:${randomUUID()}`;
+    this.workflowNames = [...options.workflows.keys()];
   }
 
   get handlers(): Record<number, Handler<never>> {
@@ -137,7 +139,7 @@ export class WorkflowHandlers implements RunOwner {
   private recover(): void {
     const j = this.journal;
     this.wheel.hold();
-    for (const id of j.claimable()) {
+    for (const id of j.claimable(this.workflowNames)) {
       if (this.runs.has(id) || !j.claim(id)) continue;
       const row = j.getRun(id);
       if (row !== undefined) this.load(row);
@@ -173,7 +175,7 @@ export class WorkflowHandlers implements RunOwner {
     if (this.options.retentionMs > 0) j.purge(this.wallNow() - this.options.retentionMs);
     for (const id of [...this.waiters.keys()]) if (!this.runs.has(id)) this.answerIfClosed(id);
     for (const run of this.runs.values()) if (run.receivers.length > 0) this.wake(run);
-    for (const id of j.claimable()) {
+    for (const id of j.claimable(this.workflowNames)) {
       if (this.runs.has(id) || !j.claim(id)) continue;
       const row = j.getRun(id);
       if (row !== undefined) this.load(row);

@@ -102,8 +102,7 @@ export class Journal {
         insertRun: p(`INSERT INTO wf_runs (id, workflow, status, input, parent, created_at, owner, lease_until) VALUES (?, ?, 'running', ?, ?, ?, ?, ?)`),
         getRun: p(`SELECT * FROM wf_runs WHERE id = ?`),
         fence: p(`UPDATE wf_runs SET lease_until = ? WHERE id = ? AND owner = ? AND status = 'running'`),
-        claim: p(`UPDATE wf_runs SET owner = ?, lease_until = ? WHERE id = ? AND status = 'running' AND (owner IS NULL OR owner = ? OR lease_until < ?)`),
-        claimable: p(`SELECT id FROM wf_runs WHERE status = 'running' AND (owner IS NULL OR owner = ? OR lease_until < ?) ORDER BY created_at, id`),
+        claim: p(`UPDATE wf_runs SET owner = ?, lease_until = ?, blocked = NULL WHERE id = ? AND status = 'running' AND (owner IS NULL OR owner = ? OR lease_until < ?)`),
         renew: p(`UPDATE wf_runs SET lease_until = ? WHERE owner = ? AND status = 'running'`),
         release: p(`UPDATE wf_runs SET owner = NULL, lease_until = 0 WHERE owner = ? AND status = 'running'`),
         close: p(`UPDATE wf_runs SET status = ?, result = ?, closed_at = ?, owner = NULL, lease_until = 0, blocked = NULL WHERE id = ?`),
@@ -229,9 +228,19 @@ export class Journal {
     return this.s.claim!.run(this.owner, now + this.leaseMs, runId, this.owner, now).changes === 1;
   }
 
-  claimable(): string[] {
-    return (this.s.claimable!.all(this.owner, this.wallNow()) as { id: string }[]).map((r) => r.id);
+  /** Open runs of these workflows that this runtime may take. */
+  claimable(workflows: readonly string[]): string[] {
+    if (workflows.length === 0) return [];
+    const sql = `SELECT id FROM wf_runs WHERE status = 'running' AND (owner IS NULL OR owner = ? OR lease_until < ?) AND workflow IN (${workflows.map(() => '?').join(', ')}) ORDER BY created_at, id`;
+    let stmt = this.claimableStmt;
+    if (stmt === undefined || this.claimableSql !== sql) {
+      stmt = this.claimableStmt = this.db.prepare(sql);
+      this.claimableSql = sql;
+    }
+    return (stmt.all(this.owner, this.wallNow(), ...workflows) as { id: string }[]).map((r) => r.id);
   }
+  private claimableStmt: DriverStatement | undefined;
+  private claimableSql = '';
 
   renewLeases(): void {
     this.s.renew!.run(this.wallNow() + this.leaseMs, this.owner);
