@@ -77,7 +77,8 @@ export class NotEncodableError extends WorkflowError {
     readonly path: string,
     what: string,
     where: string,
+    cause?: unknown,
   ) {
-    super('WORKFLOW_NOT_ENCODABLE', `${where}: cannot journal ${what} at ${path}`);
+    super('WORKFLOW_NOT_ENCODABLE', `${where}: cannot journal ${what} at ${path}`, undefined, { cause });
   }
 }

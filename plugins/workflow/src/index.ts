@@ -1,6 +1,5 @@
 export * from './commands.js';
 export { WorkflowError, NondeterminismError, CommandNotDurableError, NotEncodableError, type WorkflowErrorCode, type CommandIdentity } from './errors.js';
-export { JournaledError } from './codec.js';
 export { idempotencyKeyOf } from './run.js';
 export type { WorkflowStats } from './handlers.js';
 export type { WorkflowPluginOptions } from './options.js';

@@ -79,7 +79,7 @@ describe('search attributes', () => {
   it('fail the yield at once for an undeclared key or a wrong type', async () => {
     const bad = defineWorkflow('bad-attrs', function* () {
       const codes: string[] = [];
-      for (const attrs of [{ colour: 'red' }, { total: 'ten' }]) {
+      for (const attrs of [{ colour: 'red' }, { total: 'ten' }] as Record<string, string>[]) {
         try {
           yield* upsertAttrs(attrs);
         } catch (error) {
