@@ -287,7 +287,9 @@ export type ManageOp =
   | { readonly op: 'cancel'; readonly runId: string; readonly reason: string }
   | { readonly op: 'describe'; readonly runId: string }
   | { readonly op: 'list'; readonly filter: RunFilter }
-  | { readonly op: 'ready' };
+  | { readonly op: 'ready' }
+  /** Internal: wait until the caller's journal writes are committed (group commit). */
+  | { readonly op: 'commit' };
 
 export class ManageCmd<T = unknown> extends CommandBase<T> {
   readonly id = WorkflowCommand.Manage;

@@ -199,8 +199,8 @@ export class WorkflowHandlers implements RunOwner {
 
   // ---------------------------------------------------------------- RunOwner
 
-  flush(): void {
-    this.journalDb?.flush();
+  pending(run: Run): boolean {
+    return this.journalDb?.hasPending(run.runId) ?? false;
   }
 
   record(run: Run, position: number, rec: StepRecord, consumedSeq: number | undefined): void {
@@ -557,6 +557,9 @@ export class WorkflowHandlers implements RunOwner {
         receiver.completeYield(tag, rows.map((r) => this.info(r)));
         return;
       }
+      case 'commit':
+        this.journal.whenCommitted(() => receiver.completeYield(tag, undefined));
+        return;
       case 'ready':
         if (this.readyWaiters === null) receiver.completeYield(tag, undefined);
         else this.readyWaiters.push(() => receiver.completeYield(tag, undefined));

@@ -185,6 +185,18 @@ export class Journal {
     return this.pending;
   }
 
+  /** True while writes of this run wait for the next commit. */
+  hasPending(runId: string): boolean {
+    return this.runOps.has(runId);
+  }
+
+  /** Call `fn` once everything queued now is committed (at once when nothing is queued). */
+  whenCommitted(fn: () => void): void {
+    if (this.pending === 0) fn();
+    else this.committed.push(fn);
+  }
+  private committed: (() => void)[] = [];
+
   /** Commit everything queued, in one transaction. */
   flush(): void {
     if (this.pending === 0) return;
@@ -198,6 +210,11 @@ export class Journal {
     }
     this.commits++;
     if (lost.length > 0) this.onLeaseLost(lost);
+    if (this.committed.length > 0) {
+      const fns = this.committed;
+      this.committed = [];
+      for (const fn of fns) fn();
+    }
   }
 
   getRun(id: string): RunRow | undefined {

@@ -31,7 +31,7 @@ export interface ReplayReport {
   readonly failures: readonly ReplayFailure[];
 }
 
-const NOOP_OWNER: RunOwner = { flush() {}, record() {}, recordMarker() {}, exited() {} };
+const NOOP_OWNER: RunOwner = { pending: () => false, record() {}, recordMarker() {}, exited() {} };
 
 /**
  * Replay recorded runs against workflow code without running any handler (Temporal's

@@ -3,6 +3,7 @@ import { all, CoreCommand, race, type ExitReason, type HostAnswer, type HostedYi
 import { decode, encode } from './codec.js';
 import {
   DEFAULT_VERSION,
+  ManageCmd,
   ReceiveSignalCmd,
   TimerCmd,
   VersionCmd,
@@ -29,13 +30,15 @@ export function stepOf(cmd: Command): StepInfo | undefined {
 
 /** What a run needs from the service that owns it. */
 export interface RunOwner {
-  flush(): void;
+  /** True while this run's journal writes wait for a commit. */
+  pending(run: Run): boolean;
   record(run: Run, position: number, rec: StepRecord, consumedSeq: number | undefined): void;
   recordMarker(run: Run, changeId: string, version: number): void;
   exited(run: Run, reason: ExitReason): void;
 }
 
 const OK_VOID: HostAnswer = { ok: true, value: undefined };
+const COMMIT = new ManageCmd({ op: 'commit' });
 
 type Prepared = { readonly yield: Command } | { readonly answer: HostAnswer };
 
@@ -96,8 +99,16 @@ export class Run implements ProcessHost, WorkflowContext {
     let done = false;
     try {
       for (;;) {
-        // Group commit: nothing reaches workflow code before the completion it depends on is durable.
-        this.owner.flush();
+        // Group commit: nothing reaches workflow code before the completion it depends on is
+        // durable. The wait is a yield, so every run that completed a step in this scheduler turn
+        // shares one commit (one fsync) instead of paying one each.
+        if (this.owner.pending(this)) {
+          try {
+            yield COMMIT;
+          } catch {
+            // Only an ended process fails it, and then this body is being closed anyway.
+          }
+        }
         if (this.stopError !== null) throw this.stopError;
         const r = ans.ok ? gen.next(ans.value) : gen.throw(ans.error);
         if (r.done) {
