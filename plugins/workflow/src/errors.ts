@@ -15,7 +15,8 @@ export type WorkflowErrorCode =
   | 'WORKFLOW_NOT_ENCODABLE'
   | 'WORKFLOW_LEASE_LOST'
   | 'WORKFLOW_BAD_OPTIONS'
-  | 'WORKFLOW_CLOSED';
+  | 'WORKFLOW_CLOSED'
+  | 'WORKFLOW_JOURNAL_FAILED';
 
 export class WorkflowError extends SwitchyardError {
   declare readonly code: WorkflowErrorCode;

@@ -20,7 +20,7 @@ import {
   type UpsertAttrsCmd,
 } from './commands.js';
 import { WorkflowError } from './errors.js';
-import { Journal, type RunRow, type StepRecord } from './journal.js';
+import { Journal, type LoadedJournal, type RunRow, type StepRecord } from './journal.js';
 import type { ResolvedOptions } from './options.js';
 import { attrValue, checkDeclared, compileFilter, storedValues } from './query.js';
 import { encodeError, Run, stepOf, type RunOwner } from './run.js';
@@ -139,11 +139,9 @@ export class WorkflowHandlers implements RunOwner {
   private recover(): void {
     const j = this.journal;
     this.wheel.hold();
-    for (const id of j.claimable(this.workflowNames)) {
-      if (this.runs.has(id) || !j.claim(id)) continue;
-      const row = j.getRun(id);
-      if (row !== undefined) this.load(row);
-    }
+    const rows = j.claimAll(this.workflowNames, true).filter((r) => !this.runs.has(r.id));
+    const journals = j.loadMany(rows.map((r) => r.id));
+    for (const row of rows) this.load(row, journals.get(row.id));
     // Overdue timers fire in due order once every recovered run has replayed up to its wait.
     void this.rt.whenIdle().then(() => {
       if (this.stopped) return;
@@ -182,14 +180,14 @@ export class WorkflowHandlers implements RunOwner {
     }
   }
 
-  private load(row: RunRow): Run | undefined {
+  private load(row: RunRow, journal?: LoadedJournal): Run | undefined {
     const def = this.options.workflows.get(row.workflow);
     if (def === undefined) {
       // Another runtime may know it: give the lease back.
       this.journal.db.prepare(`UPDATE wf_runs SET owner = NULL, lease_until = 0, blocked = ? WHERE id = ? AND owner = ?`).run(`workflow "${row.workflow}" is not registered in runtime ${this.owner}`, row.id, this.owner);
       return undefined;
     }
-    const run = new Run(this, row.id, def, row.generation, decode(row.input), this.journal.load(row.id));
+    const run = new Run(this, row.id, def, row.generation, decode(row.input), journal ?? this.journal.load(row.id));
     this.runs.set(row.id, run);
     const pid = this.rt.spawnWith({ host: run }, (pctx) => run.body(pctx));
     run.pid = pid;
@@ -309,7 +307,7 @@ export class WorkflowHandlers implements RunOwner {
     for (const w of ws) w(answer);
   }
 
-  private waitResult(id: string, ctx: HandlerContext, done: Waiter): void {
+  private waitResult(id: string, signal: AbortSignal, done: Waiter): void {
     const row = this.journal.getRun(id);
     if (row === undefined) throw noSuchRun(id);
     if (row.status !== 'running') {
@@ -319,7 +317,6 @@ export class WorkflowHandlers implements RunOwner {
     let ws = this.waiters.get(id);
     if (ws === undefined) this.waiters.set(id, (ws = []));
     ws.push(done);
-    const signal = ctx.signal;
     signal.addEventListener(
       'abort',
       () => {
@@ -334,29 +331,52 @@ export class WorkflowHandlers implements RunOwner {
 
   // ---------------------------------------------------------------- runs
 
-  /** Start a run (or attach to it). Returns its ID. */
-  startRun(workflow: string, input: unknown, id: string | undefined, ifExists: 'refuse' | 'attach', parent: Run | undefined): string {
+  /**
+   * Start a run (or attach to it); `done` gets its ID once the start is committed. Starts of one
+   * turn share a commit.
+   */
+  startRun(workflow: string, input: unknown, id: string | undefined, ifExists: 'refuse' | 'attach', parent: Run | undefined, done: (error: unknown, id?: string) => void): void {
     const def = this.options.workflows.get(workflow);
     if (def === undefined) {
       throw new WorkflowError('WORKFLOW_UNKNOWN', `no workflow "${workflow}" is registered${didYouMeanList(workflow, [...this.options.workflows.keys()])}`);
     }
     const runId = id ?? randomUUID();
     const j = this.journal;
+    const refused = (existing: { workflow: string; status: string }) =>
+      new WorkflowError('WORKFLOW_ALREADY_STARTED', `workflow run "${runId}" exists already (${existing.workflow}, ${existing.status}); start with ifExists: 'attach' to get it`, runId);
     const existing = j.getRun(runId);
+    // A parent re-running its start after a crash finds its own child: attach.
+    const attach = ifExists === 'attach' || (existing !== undefined && parent !== undefined && existing.parent === parent.runId);
     if (existing !== undefined) {
-      // A parent re-running its start after a crash finds its own child: attach.
-      if (ifExists === 'attach' || (parent !== undefined && existing.parent === parent.runId)) return runId;
-      throw new WorkflowError('WORKFLOW_ALREADY_STARTED', `workflow run "${runId}" exists already (${existing.workflow}, ${existing.status}); start with ifExists: 'attach' to get it`, runId);
+      if (!attach) throw refused(existing);
+      done(undefined, runId);
+      return;
+    }
+    const starting = this.pendingStarts.get(runId);
+    if (starting !== undefined) {
+      if (ifExists !== 'attach') throw refused({ workflow, status: 'running' });
+      starting.push(done);
+      return;
     }
     const encoded = encode(input, `workflow run "${runId}" input`);
-    j.add(() => j.insertRun(runId, workflow, encoded, parent?.runId ?? null, this.wallNow()));
-    j.flush();
-    if (!this.stopped) {
-      const row = j.getRun(runId);
-      if (row !== undefined) this.load(row);
-    }
-    return runId;
+    const waiting = [done];
+    this.pendingStarts.set(runId, waiting);
+    const createdAt = this.wallNow();
+    j.add(() => j.insertRun(runId, workflow, encoded, parent?.runId ?? null, createdAt));
+    j.whenCommitted((error) => {
+      this.pendingStarts.delete(runId);
+      let failure = error;
+      if (failure === undefined && !this.stopped) {
+        const row = j.getRun(runId);
+        // Another runtime inserted the same ID first.
+        if (row !== undefined && (row.owner !== this.owner || row.created_at !== createdAt || row.input !== encoded)) {
+          if (!attach) failure = refused(row);
+        } else if (row !== undefined) this.load(row);
+      }
+      for (const w of waiting) w(failure, failure === undefined ? runId : undefined);
+    });
   }
+  private readonly pendingStarts = new Map<string, ((error: unknown, id?: string) => void)[]>();
 
   private runOf(ctx: HandlerContext, what: string): Run {
     const run = this.byPid.get(ctx.pid);
@@ -395,8 +415,11 @@ export class WorkflowHandlers implements RunOwner {
     const run = this.runOf(ctx, `callWorkflow("${cmd.workflow}")`);
     const step = stepOf(cmd);
     const childId = cmd.runId ?? step?.key ?? `${run.runId}/${randomUUID()}`;
-    this.startRun(cmd.workflow, cmd.input, childId, 'attach', run);
-    this.waitResult(childId, ctx, (a) => complete(receiver, tag, a));
+    const signal = ctx.signal;
+    this.startRun(cmd.workflow, cmd.input, childId, 'attach', run, (error) => {
+      if (error !== undefined) receiver.completeYield(tag, undefined, error);
+      else if (!signal.aborted) this.waitResult(childId, signal, (a) => complete(receiver, tag, a));
+    });
   };
 
   readonly versionOutside: Handler = (ctx) => {
@@ -513,11 +536,11 @@ export class WorkflowHandlers implements RunOwner {
   readonly startCmd: Handler<StartCmd> = (ctx, cmd, tag, receiver) => {
     const parent = this.byPid.get(ctx.pid);
     const id = cmd.runId ?? (parent !== undefined ? stepOf(cmd)?.key : undefined);
-    receiver.completeYield(tag, this.startRun(cmd.workflow, cmd.input, id, cmd.ifExists, parent));
+    this.startRun(cmd.workflow, cmd.input, id, cmd.ifExists, parent, (error, runId) => receiver.completeYield(tag, runId, error));
   };
 
   readonly result: Handler<ResultCmd> = (ctx, cmd, tag, receiver) => {
-    this.waitResult(cmd.runId, ctx, (a) => complete(receiver, tag, a));
+    this.waitResult(cmd.runId, ctx.signal, (a) => complete(receiver, tag, a));
   };
 
   /** Store a signal for a run and wake it if it is loaded here. */
@@ -558,7 +581,7 @@ export class WorkflowHandlers implements RunOwner {
         return;
       }
       case 'commit':
-        this.journal.whenCommitted(() => receiver.completeYield(tag, undefined));
+        this.journal.whenCommitted((error) => receiver.completeYield(tag, undefined, error));
         return;
       case 'ready':
         if (this.readyWaiters === null) receiver.completeYield(tag, undefined);

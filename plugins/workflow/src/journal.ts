@@ -1,3 +1,4 @@
+import { WorkflowError } from './errors.js';
 import { openDatabase, type DriverDatabase, type DriverStatement, type Synchronous } from '@switchyard/sqlite';
 
 /** One recorded completion. `value` is the encoded result or error. */
@@ -99,7 +100,7 @@ export class Journal {
       this.db.exec(SCHEMA);
       const p = (sql: string) => this.db.prepare(sql);
       this.s = {
-        insertRun: p(`INSERT INTO wf_runs (id, workflow, status, input, parent, created_at, owner, lease_until) VALUES (?, ?, 'running', ?, ?, ?, ?, ?)`),
+        insertRun: p(`INSERT OR IGNORE INTO wf_runs (id, workflow, status, input, parent, created_at, owner, lease_until) VALUES (?, ?, 'running', ?, ?, ?, ?, ?)`),
         getRun: p(`SELECT * FROM wf_runs WHERE id = ?`),
         fence: p(`UPDATE wf_runs SET lease_until = ? WHERE id = ? AND owner = ? AND status = 'running'`),
         claim: p(`UPDATE wf_runs SET owner = ?, lease_until = ?, blocked = NULL WHERE id = ? AND status = 'running' AND (owner IS NULL OR owner = ? OR lease_until < ?)`),
@@ -177,7 +178,11 @@ export class Journal {
     // Writes nobody flushes (a run's close, a signal) still commit within a turn.
     this.immediate ??= setImmediate(() => {
       this.immediate = null;
-      this.flush();
+      try {
+        this.flush();
+      } catch {
+        // Reported to every waiter by flush(); nothing else waits on this turn's commit.
+      }
     });
   }
 
@@ -191,18 +196,24 @@ export class Journal {
   }
 
   /** Call `fn` once everything queued now is committed (at once when nothing is queued). */
-  whenCommitted(fn: () => void): void {
+  whenCommitted(fn: (error?: unknown) => void): void {
     if (this.pending === 0) fn();
     else this.committed.push(fn);
   }
-  private committed: (() => void)[] = [];
+  private committed: ((error?: unknown) => void)[] = [];
 
   /** Commit everything queued, in one transaction. */
   flush(): void {
     if (this.pending === 0) return;
     const lost: string[] = [];
+    const fns = this.committed;
+    this.committed = [];
     try {
       this.tx(lost);
+    } catch (error) {
+      const failure = new WorkflowError('WORKFLOW_JOURNAL_FAILED', `workflow journal ${this.file}: a commit failed, its writes are lost: ${(error as Error)?.message ?? String(error)}`, undefined, { cause: error });
+      for (const fn of fns) fn(failure);
+      throw failure;
     } finally {
       this.runOps = new Map();
       this.globalOps = [];
@@ -210,11 +221,7 @@ export class Journal {
     }
     this.commits++;
     if (lost.length > 0) this.onLeaseLost(lost);
-    if (this.committed.length > 0) {
-      const fns = this.committed;
-      this.committed = [];
-      for (const fn of fns) fn();
-    }
+    for (const fn of fns) fn();
   }
 
   getRun(id: string): RunRow | undefined {
@@ -245,16 +252,59 @@ export class Journal {
     return this.s.claim!.run(this.owner, now + this.leaseMs, runId, this.owner, now).changes === 1;
   }
 
+  /**
+   * Take every open run of these workflows that is free, expired, or (with `mine`) already ours
+   * from before a restart, in one statement; returns the rows now held, oldest first.
+   */
+  claimAll(workflows: readonly string[], mine: boolean): RunRow[] {
+    if (workflows.length === 0) return [];
+    const now = this.wallNow();
+    const marks = workflows.map(() => '?').join(', ');
+    const taken = this.db.transaction(() => {
+      const stamp = `${this.owner}\u0000${now}`;
+      this.db
+        .prepare(`UPDATE wf_runs SET owner = ?, lease_until = ?, blocked = NULL WHERE status = 'running' AND (owner IS NULL OR lease_until < ?${mine ? ' OR owner = ?' : ''}) AND workflow IN (${marks})`)
+        .run(stamp, now + this.leaseMs, now, ...(mine ? [this.owner] : []), ...workflows);
+      const rows = this.db.prepare(`SELECT * FROM wf_runs WHERE owner = ? ORDER BY created_at, id`).all(stamp) as RunRow[];
+      this.db.prepare(`UPDATE wf_runs SET owner = ? WHERE owner = ?`).run(this.owner, stamp);
+      return rows;
+    })();
+    return taken.map((r) => ({ ...r, owner: this.owner }));
+  }
+
+  /** The journals of many runs at once (recovery). */
+  loadMany(ids: readonly string[]): Map<string, LoadedJournal> {
+    const out = new Map<string, LoadedJournal>();
+    const get = (id: string) => {
+      let j = out.get(id);
+      if (j === undefined) out.set(id, (j = { steps: new Map(), markers: new Map(), timers: new Map(), maxPosition: 0 }));
+      return j;
+    };
+    for (const id of ids) get(id);
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const marks = chunk.map(() => '?').join(', ');
+      for (const r of this.db.prepare(`SELECT run, pos, command, name, ok, value FROM wf_steps WHERE run IN (${marks})`).all(...chunk) as { run: string; pos: number; command: number; name: string; ok: number; value: string }[]) {
+        const j = get(r.run);
+        j.steps.set(r.pos, { command: r.command, name: r.name, ok: r.ok === 1, value: r.value });
+        if (r.pos > j.maxPosition) (j as { maxPosition: number }).maxPosition = r.pos;
+      }
+      for (const r of this.db.prepare(`SELECT run, change, version FROM wf_markers WHERE run IN (${marks})`).all(...chunk) as { run: string; change: string; version: number }[]) get(r.run).markers.set(r.change, r.version);
+      for (const r of this.db.prepare(`SELECT run, pos, due FROM wf_timers WHERE run IN (${marks})`).all(...chunk) as { run: string; pos: number; due: number }[]) get(r.run).timers.set(r.pos, r.due);
+    }
+    return out;
+  }
+
   /** Open runs of these workflows that this runtime may take. */
   claimable(workflows: readonly string[]): string[] {
     if (workflows.length === 0) return [];
-    const sql = `SELECT id FROM wf_runs WHERE status = 'running' AND (owner IS NULL OR owner = ? OR lease_until < ?) AND workflow IN (${workflows.map(() => '?').join(', ')}) ORDER BY created_at, id`;
+    const sql = `SELECT id FROM wf_runs WHERE status = 'running' AND (owner IS NULL OR lease_until < ?) AND workflow IN (${workflows.map(() => '?').join(', ')}) ORDER BY created_at, id`;
     let stmt = this.claimableStmt;
     if (stmt === undefined || this.claimableSql !== sql) {
       stmt = this.claimableStmt = this.db.prepare(sql);
       this.claimableSql = sql;
     }
-    return (stmt.all(this.owner, this.wallNow(), ...workflows) as { id: string }[]).map((r) => r.id);
+    return (stmt.all(this.wallNow(), ...workflows) as { id: string }[]).map((r) => r.id);
   }
   private claimableStmt: DriverStatement | undefined;
   private claimableSql = '';

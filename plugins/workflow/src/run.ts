@@ -105,8 +105,9 @@ export class Run implements ProcessHost, WorkflowContext {
         if (this.owner.pending(this)) {
           try {
             yield COMMIT;
-          } catch {
-            // Only an ended process fails it, and then this body is being closed anyway.
+          } catch (error) {
+            // The commit failed: what the run did since the last one is lost, so it must not go on.
+            if (error instanceof WorkflowError) this.stopError = error;
           }
         }
         if (this.stopError !== null) throw this.stopError;
