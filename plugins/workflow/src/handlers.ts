@@ -140,8 +140,12 @@ export class WorkflowHandlers implements RunOwner {
     const j = this.journal;
     this.wheel.hold();
     const rows = j.claimAll(this.workflowNames, true).filter((r) => !this.runs.has(r.id));
-    const journals = j.loadMany(rows.map((r) => r.id));
-    for (const row of rows) this.load(row, journals.get(row.id));
+    const journals = j.loadOwned();
+    const signalled = j.runsWithSignals();
+    for (const row of rows) {
+      const run = this.load(row, journals.get(row.id) ?? EMPTY_JOURNAL());
+      if (run !== undefined) run.mayHaveSignals = signalled.has(row.id);
+    }
     // Overdue timers fire in due order once every recovered run has replayed up to its wait.
     void this.rt.whenIdle().then(() => {
       if (this.stopped) return;
@@ -172,7 +176,12 @@ export class WorkflowHandlers implements RunOwner {
     j.renewLeases();
     if (this.options.retentionMs > 0) j.purge(this.wallNow() - this.options.retentionMs);
     for (const id of [...this.waiters.keys()]) if (!this.runs.has(id)) this.answerIfClosed(id);
-    for (const run of this.runs.values()) if (run.receivers.length > 0) this.wake(run);
+    for (const run of this.runs.values()) {
+      if (run.receivers.length === 0) continue;
+      // Signals another runtime stored.
+      run.mayHaveSignals = true;
+      this.wake(run);
+    }
     for (const id of j.claimable(this.workflowNames)) {
       if (this.runs.has(id) || !j.claim(id)) continue;
       const row = j.getRun(id);
@@ -465,6 +474,8 @@ export class WorkflowHandlers implements RunOwner {
   };
 
   private takeSignal(run: Run, topic: string | undefined, position: number): { seq: number; topic: string; payload: unknown } | undefined {
+    // Recovered runs with nothing stored skip the query; a new signal sets the flag again.
+    if (!run.mayHaveSignals) return undefined;
     const s = this.journal.stmts;
     const limit = run.taken.size + 1;
     const rows = (topic === undefined ? s.nextSignals!.all(run.runId, limit) : s.nextSignalsTopic!.all(run.runId, topic, limit)) as { seq: number; topic: string; payload: string }[];
@@ -553,7 +564,10 @@ export class WorkflowHandlers implements RunOwner {
     j.add(() => j.stmts.insertSignal!.run(runId, topic, encoded, dedupe));
     j.flush();
     const run = this.runs.get(runId);
-    if (run !== undefined) this.wake(run);
+    if (run !== undefined) {
+      run.mayHaveSignals = true;
+      this.wake(run);
+    }
   }
 
   readonly signal: Handler<SignalCmd> = (_ctx, cmd, tag, receiver) => {
@@ -633,6 +647,8 @@ export class WorkflowHandlers implements RunOwner {
     };
   }
 }
+
+const EMPTY_JOURNAL = (): LoadedJournal => ({ steps: new Map(), markers: new Map(), timers: new Map(), maxPosition: 0 });
 
 function complete(receiver: ResultReceiver, tag: Tag, a: HostAnswer): void {
   if (a.ok) receiver.completeYield(tag, a.value);

@@ -260,39 +260,36 @@ export class Journal {
     if (workflows.length === 0) return [];
     const now = this.wallNow();
     const marks = workflows.map(() => '?').join(', ');
-    const taken = this.db.transaction(() => {
-      const stamp = `${this.owner}\u0000${now}`;
+    return this.db.transaction(() => {
       this.db
         .prepare(`UPDATE wf_runs SET owner = ?, lease_until = ?, blocked = NULL WHERE status = 'running' AND (owner IS NULL OR lease_until < ?${mine ? ' OR owner = ?' : ''}) AND workflow IN (${marks})`)
-        .run(stamp, now + this.leaseMs, now, ...(mine ? [this.owner] : []), ...workflows);
-      const rows = this.db.prepare(`SELECT * FROM wf_runs WHERE owner = ? ORDER BY created_at, id`).all(stamp) as RunRow[];
-      this.db.prepare(`UPDATE wf_runs SET owner = ? WHERE owner = ?`).run(this.owner, stamp);
-      return rows;
+        .run(this.owner, now + this.leaseMs, now, ...(mine ? [this.owner] : []), ...workflows);
+      return this.db.prepare(`SELECT * FROM wf_runs WHERE owner = ? AND status = 'running' ORDER BY created_at, id`).all(this.owner) as RunRow[];
     })();
-    return taken.map((r) => ({ ...r, owner: this.owner }));
   }
 
-  /** The journals of many runs at once (recovery). */
-  loadMany(ids: readonly string[]): Map<string, LoadedJournal> {
+  /** The journals of every open run this runtime holds (recovery), in three scans. */
+  loadOwned(): Map<string, LoadedJournal> {
     const out = new Map<string, LoadedJournal>();
     const get = (id: string) => {
       let j = out.get(id);
       if (j === undefined) out.set(id, (j = { steps: new Map(), markers: new Map(), timers: new Map(), maxPosition: 0 }));
       return j;
     };
-    for (const id of ids) get(id);
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
-      const marks = chunk.map(() => '?').join(', ');
-      for (const r of this.db.prepare(`SELECT run, pos, command, name, ok, value FROM wf_steps WHERE run IN (${marks})`).all(...chunk) as { run: string; pos: number; command: number; name: string; ok: number; value: string }[]) {
-        const j = get(r.run);
-        j.steps.set(r.pos, { command: r.command, name: r.name, ok: r.ok === 1, value: r.value });
-        if (r.pos > j.maxPosition) (j as { maxPosition: number }).maxPosition = r.pos;
-      }
-      for (const r of this.db.prepare(`SELECT run, change, version FROM wf_markers WHERE run IN (${marks})`).all(...chunk) as { run: string; change: string; version: number }[]) get(r.run).markers.set(r.change, r.version);
-      for (const r of this.db.prepare(`SELECT run, pos, due FROM wf_timers WHERE run IN (${marks})`).all(...chunk) as { run: string; pos: number; due: number }[]) get(r.run).timers.set(r.pos, r.due);
+    const owned = `SELECT id FROM wf_runs WHERE owner = ? AND status = 'running'`;
+    for (const r of this.db.prepare(`SELECT run, pos, command, name, ok, value FROM wf_steps WHERE run IN (${owned})`).all(this.owner) as { run: string; pos: number; command: number; name: string; ok: number; value: string }[]) {
+      const j = get(r.run);
+      j.steps.set(r.pos, { command: r.command, name: r.name, ok: r.ok === 1, value: r.value });
+      if (r.pos > j.maxPosition) (j as { maxPosition: number }).maxPosition = r.pos;
     }
+    for (const r of this.db.prepare(`SELECT run, change, version FROM wf_markers WHERE run IN (${owned})`).all(this.owner) as { run: string; change: string; version: number }[]) get(r.run).markers.set(r.change, r.version);
+    for (const r of this.db.prepare(`SELECT run, pos, due FROM wf_timers WHERE run IN (${owned})`).all(this.owner) as { run: string; pos: number; due: number }[]) get(r.run).timers.set(r.pos, r.due);
     return out;
+  }
+
+  /** Runs with signals not yet consumed. */
+  runsWithSignals(): Set<string> {
+    return new Set((this.db.prepare(`SELECT DISTINCT run FROM wf_signals WHERE consumed IS NULL`).all() as { run: string }[]).map((r) => r.run));
   }
 
   /** Open runs of these workflows that this runtime may take. */

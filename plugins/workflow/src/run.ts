@@ -64,6 +64,8 @@ export class Run implements ProcessHost, WorkflowContext {
   readonly taken = new Set<number>();
   /** position → signal seq consumed there. */
   readonly consumed = new Map<number, number>();
+  /** False once a query found no stored signal for this run (recovery); set by every new signal. */
+  mayHaveSignals = true;
   /** Receives waiting for a signal. */
   receivers: { topic: string | undefined; position: number; deliver(sig: { seq: number; topic: string; payload: unknown }): void }[] = [];
 
