@@ -23,7 +23,12 @@ describe('run and replay', () => {
     expect(result).toEqual({ steps: ['reserve o1', 'charge o1', 'ship o1'], approved: true, keys: ['order-1/0/1', 'order-1/0/2', 'order-1/0/4'] });
     expect(probe.calls).toEqual(['reserve o1', 'charge o1', 'ship o1']);
     expect((await b.client.describe(id)).status).toBe('completed');
+    // Nothing is left behind: no loaded run, waiter, durable timer or process; after stop, no clock timer.
+    await b.settle();
+    expect(b.rt.stats().plugins.workflow).toMatchObject({ loaded: 0, resultWaiters: 0, timers: 0, armedTimers: 0 });
+    expect(b.rt.stats().processes.live).toBe(0);
     await b.stop();
+    expect(b.clock.pending).toBe(0);
   });
 
   it('replays a recorded run after a restart without calling any handler again, then goes live', async () => {
