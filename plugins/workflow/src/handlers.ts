@@ -98,7 +98,20 @@ export class WorkflowHandlers implements RunOwner {
   // ---------------------------------------------------------------- lifecycle
 
   open(): void {
-    this.journalDb = new Journal(this.options.file, this.options.synchronous, this.options.busyTimeoutMs, this.owner, this.options.leaseMs, this.wallNow, (ids) => this.leaseLost(ids));
+    // Commit when every process that can run has run (each run that completed a step is then
+    // waiting at its commit barrier), or after two event-loop turns if other processes keep the
+    // runtime busy: the larger the group, the fewer fsyncs.
+    const schedule = (commit: () => void) => {
+      let done = false;
+      const go = () => {
+        if (done) return;
+        done = true;
+        commit();
+      };
+      void this.rt.whenIdle().then(go);
+      setImmediate(() => setImmediate(go));
+    };
+    this.journalDb = new Journal(this.options.file, this.options.synchronous, this.options.busyTimeoutMs, this.owner, this.options.leaseMs, this.wallNow, (ids) => this.leaseLost(ids), schedule);
     this.schedulePoll();
     // Recovery waits until every plugin has started: spawning is refused until then.
     const attempt = () => {
@@ -250,10 +263,11 @@ export class WorkflowHandlers implements RunOwner {
             j.clear(id);
             s.restart!.run(input, id);
           });
-          j.flush();
-          if (this.stopped) return;
-          const row = j.getRun(id);
-          if (row !== undefined && row.status === 'running' && row.owner === this.owner) this.load(row);
+          j.whenCommitted((error) => {
+            if (error !== undefined || this.stopped || this.journalDb === null) return;
+            const row = j.getRun(id);
+            if (row !== undefined && row.status === 'running' && row.owner === this.owner) this.load(row);
+          });
           return;
         }
         let result: string;
@@ -272,7 +286,6 @@ export class WorkflowHandlers implements RunOwner {
           if (run.stopError.code === 'WORKFLOW_LEASE_LOST') return;
           const msg = run.stopError.message;
           j.addForRun(id, () => s.block!.run(msg, id));
-          j.flush();
           return;
         }
         this.closeRun(run, 'failed', encodeError(error));
@@ -287,9 +300,10 @@ export class WorkflowHandlers implements RunOwner {
   private closeRun(run: Run, status: RunStatus, result: string): void {
     const j = this.journal;
     const id = run.runId;
-    j.addForRun(id, () => j.stmts.close!.run(status, result, this.wallNow(), id));
-    j.flush();
-    this.answerIfClosed(id);
+    const at = this.wallNow();
+    j.addForRun(id, () => j.stmts.close!.run(status, result, at, id));
+    // Closes of one turn share a commit; waiters learn the result once it is durable.
+    j.whenCommitted(() => this.answerIfClosed(id));
   }
 
   private leaseLost(ids: string[]): void {

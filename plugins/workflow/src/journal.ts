@@ -81,7 +81,7 @@ export class Journal {
   private runOps = new Map<string, Op[]>();
   private globalOps: Op[] = [];
   private pending = 0;
-  private immediate: NodeJS.Immediate | null = null;
+  private scheduled = false;
   private readonly tx: (lost: string[]) => void;
   private readonly s: Record<string, DriverStatement>;
   commits = 0;
@@ -94,6 +94,8 @@ export class Journal {
     private readonly leaseMs: number,
     private readonly wallNow: () => number,
     private readonly onLeaseLost: (runIds: string[]) => void,
+    /** When to commit what is queued; default: on the next event-loop turn. */
+    private readonly schedule: (commit: () => void) => void = (commit) => setImmediate(commit),
   ) {
     this.db = openDatabase(file, { synchronous, busyTimeoutMs });
     try {
@@ -175,13 +177,15 @@ export class Journal {
 
   private queued(): void {
     this.pending++;
-    // Writes nobody flushes (a run's close, a signal) still commit within a turn.
-    this.immediate ??= setImmediate(() => {
-      this.immediate = null;
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.schedule(() => {
+      if (!this.scheduled) return;
+      this.scheduled = false;
       try {
         this.flush();
       } catch {
-        // Reported to every waiter by flush(); nothing else waits on this turn's commit.
+        // Reported to every waiter by flush(); nothing else waits on this commit.
       }
     });
   }
@@ -325,8 +329,7 @@ export class Journal {
   }
 
   close(): void {
-    if (this.immediate !== null) clearImmediate(this.immediate);
-    this.immediate = null;
+    this.scheduled = false;
     this.db.close();
   }
 }
