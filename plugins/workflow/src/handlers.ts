@@ -187,6 +187,10 @@ export class WorkflowHandlers implements RunOwner {
     const j = this.journal;
     j.flush();
     j.renewLeases();
+    // Runs closed (cancelled) or taken over elsewhere while they waited here.
+    const held = j.heldIds();
+    const gone = [...this.runs.keys()].filter((id) => !held.has(id));
+    if (gone.length > 0) this.leaseLost(gone);
     if (this.options.retentionMs > 0) j.purge(this.wallNow() - this.options.retentionMs);
     for (const id of [...this.waiters.keys()]) if (!this.runs.has(id)) this.answerIfClosed(id);
     for (const run of this.runs.values()) {

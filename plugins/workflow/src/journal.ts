@@ -310,6 +310,11 @@ export class Journal {
   private claimableStmt: DriverStatement | undefined;
   private claimableSql = '';
 
+  /** IDs of the open runs this runtime holds. */
+  heldIds(): Set<string> {
+    return new Set((this.db.prepare(`SELECT id FROM wf_runs WHERE owner = ? AND status = 'running'`).all(this.owner) as { id: string }[]).map((r) => r.id));
+  }
+
   renewLeases(): void {
     this.s.renew!.run(this.wallNow() + this.leaseMs, this.owner);
   }

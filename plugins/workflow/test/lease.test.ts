@@ -64,4 +64,23 @@ describe('leases: two runtimes on one database', () => {
     await a.stop();
     await b.stop();
   });
+
+  it('cancels a run held by another runtime: it closes in the journal and its holder stops it at its next commit', async () => {
+    const file = tempFile();
+    const pa: Probe = { calls: [] };
+    const a = await boot({ file, workflows: [wf], owner: 'a', leaseMs: 60_000 }, { probe: pa });
+    const b = await boot({ file, workflows: [wf], owner: 'b', leaseMs: 60_000 });
+    await a.client.start(wf, undefined, { id: 'far' });
+    await until(a, () => pa.calls.length === 1);
+    expect(await b.client.cancel('far', 'from b')).toBe(true);
+    await expect(b.client.result('far')).rejects.toMatchObject({ code: 'WORKFLOW_CANCELLED' });
+    // a still has the run loaded; its next write is fenced and it drops the run without running on.
+    await a.client.signal('far', 'go').catch((e: { code?: string }) => expect(e.code).toBe('WORKFLOW_CLOSED'));
+    await a.clock.advance(30_000);
+    await until(a, () => stats(a).loaded === 0, 'a to drop the cancelled run');
+    expect(pa.calls).toEqual(['before far']);
+    expect((await a.client.describe('far')).status).toBe('cancelled');
+    await a.stop();
+    await b.stop();
+  });
 });
