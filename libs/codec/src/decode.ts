@@ -1,6 +1,6 @@
 import { describeValue } from '@switchyard/errors';
 import { CodecError, RemoteError, type ErrorRecord } from './errors.js';
-import { Fail, TAG, Tags, formatPath, isPlainObject, maxDepthOf, setOwn, shortPath, type CodecOptions, type JsonValue } from './wire.js';
+import { Fail, TAG, Tags, MAX_BIGINT_DIGITS, formatPath, isPlainObject, maxDepthOf, setOwn, shortPath, type CodecOptions, type JsonValue } from './wire.js';
 
 /** The value whose wire text is `text`. */
 export function decode(text: string, options?: CodecOptions): unknown {
@@ -112,8 +112,8 @@ function decObject(o: Record<string, unknown>, max: number, depth: number): Reco
   return out ?? o;
 }
 
-const NUMBERS: Record<string, number> = { NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, '-Infinity': Number.NEGATIVE_INFINITY, '-0': -0 };
-const BIGINT = /^-?(?:0|[1-9]\d*)$/;
+const NUMBERS: Readonly<Record<string, number>> = Object.freeze({ NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, '-Infinity': Number.NEGATIVE_INFINITY, '-0': -0 });
+const BIGINT = new RegExp(`^-?(?:0|[1-9]\\d{0,${MAX_BIGINT_DIGITS - 1}})$`);
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const ISO_DATE = /^(?:\d{4}|[+-]\d{6})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -133,7 +133,7 @@ function decTag(t: Record<string, unknown>, max: number, depth: number): unknown
       throw atV(bad(`a "${Tags.number}" tag holds "NaN", "Infinity", "-Infinity" or "-0", not ${describeValue(v)}`));
     case Tags.bigint:
       if (typeof v === 'string' && BIGINT.test(v)) return BigInt(v);
-      throw atV(bad(`a "${Tags.bigint}" tag holds a decimal integer string, not ${describeValue(v)}`));
+      throw atV(bad(`a "${Tags.bigint}" tag holds a decimal integer string of at most ${MAX_BIGINT_DIGITS} digits, not ${describeValue(v)}`));
     case Tags.bytes:
       if (typeof v === 'string' && BASE64.test(v)) return new Uint8Array(Buffer.from(v, 'base64'));
       throw atV(bad(`a "${Tags.bytes}" tag holds a padded base64 string, not ${describeValue(v)}`));
@@ -141,7 +141,8 @@ function decTag(t: Record<string, unknown>, max: number, depth: number): unknown
       if (v === null) return new Date(Number.NaN);
       if (typeof v === 'string' && ISO_DATE.test(v)) {
         const d = new Date(v);
-        if (!Number.isNaN(d.getTime())) return d;
+        // Only the canonical form: Date.parse would take 2024-02-30 as March 1st.
+        if (!Number.isNaN(d.getTime()) && d.toISOString() === v) return d;
       }
       throw atV(bad(`a "${Tags.date}" tag holds an ISO 8601 UTC string (as Date#toISOString writes it) or null, not ${describeValue(v)}`));
     }
@@ -164,19 +165,23 @@ function decTag(t: Record<string, unknown>, max: number, depth: number): unknown
       return s;
     }
     case Tags.object: {
-      if (v === null || typeof v !== 'object' || Array.isArray(v)) throw atV(bad(`an "${Tags.object}" tag holds an object, not ${describeValue(v)}`));
+      if (!isObject(v)) throw atV(bad(`an "${Tags.object}" tag holds an object, not ${describeValue(v)}`));
       const d = deeper(depth, max);
       return decFields(v as Record<string, unknown>, max, d);
     }
     case Tags.error:
       return decError(v, max, deeper(depth, max));
-    default:
-    {
+    default: {
       const f = bad(typeof name === 'string' ? `unknown tag ${JSON.stringify(name)}` : `the "${TAG}" key holds ${describeValue(name)}, not a tag name`);
       f.segments.push(TAG);
       throw f;
     }
   }
+}
+
+/** A JSON object (not an array, not null, not a class instance). */
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && isPlainObject(v);
 }
 
 /** A failure inside a tag's payload is reported at `.v`. */
@@ -185,13 +190,13 @@ function atV(f: Fail): Fail {
   return f;
 }
 
-/** A fresh object with every value decoded and keys taken literally (an `obj` tag, error data). */
 /** A failure at a field of an error record. */
 function field(key: string, f: Fail): Fail {
   f.segments.push(key);
   return atV(f);
 }
 
+/** A fresh object with every value decoded and keys taken literally (an `obj` tag, error data). */
 function decFields(o: Record<string, unknown>, max: number, depth: number, under?: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   let key = '';
@@ -237,7 +242,7 @@ function decMap(v: unknown, max: number, depth: number): Map<unknown, unknown> {
 const RECORD_KEYS = new Set(['name', 'message', 'code', 'data', 'cause', 'omitted']);
 
 function decError(v: unknown, max: number, depth: number): RemoteError {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw atV(bad(`an "${Tags.error}" tag holds an error record, not ${describeValue(v)}`));
+  if (!isObject(v)) throw atV(bad(`an "${Tags.error}" tag holds an error record, not ${describeValue(v)}`));
   const r = v as Record<string, unknown>;
   for (const k of Object.keys(r)) {
     if (!RECORD_KEYS.has(k)) throw atV(bad(`an error record has no field ${JSON.stringify(k)} (it has name, message, code, data, cause, omitted)`));
@@ -248,7 +253,7 @@ function decError(v: unknown, max: number, depth: number): RemoteError {
   if (code !== null && typeof code !== 'string') throw field('code', bad(`an error's code is a string or null, not ${describeValue(code)}`));
   let data: Record<string, unknown> = {};
   if (r.data !== undefined) {
-    if (r.data === null || typeof r.data !== 'object' || Array.isArray(r.data)) throw field('data', bad(`an error's data is an object, not ${describeValue(r.data)}`));
+    if (!isObject(r.data)) throw field('data', bad(`an error's data is an object, not ${describeValue(r.data)}`));
     data = decFields(r.data as Record<string, unknown>, max, depth, 'data');
   }
   let omitted: string[] | undefined;

@@ -1,12 +1,14 @@
 import { describeValue } from '@switchyard/errors';
 import { CodecError, RemoteError, type CodecFailureKind } from './errors.js';
-import { Fail, TAG, Tags, formatPath, isPlainObject, maxDepthOf, setOwn, shortPath, type CodecOptions, type JsonValue, type Segment } from './wire.js';
+import { Fail, TAG, Tags, MAX_BIGINT_DIGITS, formatPath, isPlainObject, maxDepthOf, setOwn, shortPath, type CodecOptions, type JsonValue, type Segment } from './wire.js';
 
 interface EncodeState {
   readonly maxDepth: number;
   /** The containers being encoded, outermost first: a value found here again is a cycle. */
   readonly ancestors: object[];
 }
+
+const BIGGEST = 10n ** BigInt(MAX_BIGINT_DIGITS) - 1n;
 
 /** Error keys carried in their own wire fields, never in `data`. */
 const ERROR_OWN = new Set(['name', 'message', 'code', 'stack', 'cause']);
@@ -29,7 +31,7 @@ export type CanEncode =
   | { readonly ok: true }
   | { readonly ok: false; readonly code: CodecError['code']; readonly kind: CodecFailureKind; readonly path: string; readonly reason: string };
 
-/** Whether `value` can be encoded, and if not where and why; never throws for the value. */
+/** Whether `value` can be encoded, and if not where and why, as a result instead of a CodecError. */
 export function canEncode(value: unknown, options?: CodecOptions): CanEncode {
   try {
     walk(value, { maxDepth: maxDepthOf(options, 'canEncode()'), ancestors: [] });
@@ -95,6 +97,7 @@ function enc(v: unknown, st: EncodeState, depth: number): JsonValue {
     case 'undefined':
       return tag(Tags.undefined);
     case 'bigint':
+      if (v > BIGGEST || v < -BIGGEST) throw new Fail('CODEC_UNSUPPORTED', 'size', `a bigint of more than ${MAX_BIGINT_DIGITS} digits`);
       return tag(Tags.bigint, v.toString());
     case 'function':
       throw new Fail('CODEC_UNSUPPORTED', 'function', describeValue(v));
@@ -221,7 +224,7 @@ function encError(e: Error, st: EncodeState, depth: number): JsonValue {
   const rawCode = (e as { code?: unknown }).code;
   const code = typeof rawCode === 'string' ? rawCode : typeof rawCode === 'number' || typeof rawCode === 'bigint' ? String(rawCode) : null;
   const data: Record<string, JsonValue> = {};
-  const omitted: string[] = e instanceof RemoteError ? [...e.omitted] : [];
+  const omitted = e instanceof RemoteError ? omittedBefore(e) : [];
   const fields = Object.keys(e);
   // AggregateError keeps its members in an own, non-enumerable `errors`.
   if (e instanceof AggregateError && !fields.includes('errors')) fields.push('errors');
@@ -246,6 +249,12 @@ function encError(e: Error, st: EncodeState, depth: number): JsonValue {
   return tag(Tags.error, record);
 }
 
+/** What a revived error's sender left out (a data field named `omitted` shadows the list). */
+function omittedBefore(e: RemoteError): string[] {
+  const d = Object.getOwnPropertyDescriptor(e, 'omitted');
+  return d !== undefined && !d.enumerable && Array.isArray(d.value) ? d.value.filter((x): x is string => typeof x === 'string') : [];
+}
+
 const omit: unique symbol = Symbol('omit');
 
 function tryEnc(v: unknown, st: EncodeState, depth: number): JsonValue | typeof omit {
@@ -265,6 +274,7 @@ const HINTS: Record<CodecFailureKind, string> = {
   instance: 'the codec carries plain objects, arrays, Date, Map, Set, Uint8Array/Buffer and errors; convert it to one of these',
   cycle: 'the wire carries trees; break the cycle or send an identifier',
   depth: 'raise maxDepth or flatten the value',
+  size: `a reader would spend time quadratic in its length; send it as a string or as bytes`,
   malformed: '',
 };
 

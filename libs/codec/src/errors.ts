@@ -2,10 +2,10 @@ import { SwitchyardError } from '@switchyard/errors';
 
 /**
  * What went wrong, for tools: `function`, `symbol` and `instance` (a class the codec does not
- * carry: Promise, WeakMap, a user class…) and `cycle` when encoding; `depth` in both directions;
- * `malformed` when decoding.
+ * carry: Promise, WeakMap, a user class…), `cycle` and `size` (a bigint of more than
+ * MAX_BIGINT_DIGITS digits) when encoding; `depth` in both directions; `malformed` when decoding.
  */
-export type CodecFailureKind = 'function' | 'symbol' | 'instance' | 'cycle' | 'depth' | 'malformed';
+export type CodecFailureKind = 'function' | 'symbol' | 'instance' | 'cycle' | 'depth' | 'size' | 'malformed';
 
 export type CodecErrorCode = 'CODEC_UNSUPPORTED' | 'CODEC_MALFORMED' | 'CODEC_TOO_DEEP';
 

@@ -7,7 +7,7 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 export const TAG = '$sy';
 
 /** The tag names (the string under `"$sy"`). */
-export const Tags = {
+export const Tags = Object.freeze({
   undefined: 'u',
   number: 'num',
   bigint: 'big',
@@ -17,7 +17,7 @@ export const Tags = {
   set: 'set',
   object: 'obj',
   error: 'err',
-} as const;
+} as const);
 
 export interface CodecOptions {
   /**
@@ -29,6 +29,12 @@ export interface CodecOptions {
 }
 
 export const DEFAULT_MAX_DEPTH = 256;
+
+/**
+ * The most decimal digits a bigint may have on the wire. Parsing decimal digits into a bigint
+ * takes time quadratic in their number (about a second for a million), so a reader must bound it.
+ */
+export const MAX_BIGINT_DIGITS = 10_000;
 
 export function maxDepthOf(options: CodecOptions | undefined, where: string): number {
   if (options === undefined) return DEFAULT_MAX_DEPTH;
@@ -67,7 +73,7 @@ export class Fail {
   readonly segments: Segment[] = [];
   constructor(
     readonly code: 'CODEC_UNSUPPORTED' | 'CODEC_MALFORMED' | 'CODEC_TOO_DEEP',
-    readonly kind: 'function' | 'symbol' | 'instance' | 'cycle' | 'depth' | 'malformed',
+    readonly kind: 'function' | 'symbol' | 'instance' | 'cycle' | 'depth' | 'size' | 'malformed',
     readonly reason: string,
     /** For a cycle: the depth (number of steps from the root) of the container it goes back to. */
     readonly backTo?: number,

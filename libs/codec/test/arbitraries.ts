@@ -3,7 +3,7 @@ import fc from 'fast-check';
 /** Keys a user might write, weighted towards the ones the wire format gives meaning to. */
 export const keyArb = fc.oneof(
   fc.string({ maxLength: 6 }),
-  fc.constantFrom('$sy', 'v', '__proto__', 'constructor', 'toString', '0', '7', 'name', 'message', 'code', 'data', 'cause'),
+  fc.constantFrom('$sy', 'v', '__proto__', 'constructor', 'toString', '0', '7', 'name', 'message', 'code', 'data', 'cause', 'omitted', 'errors'),
 );
 
 /** Strings that spell the tag names and their payloads. */

@@ -115,6 +115,13 @@ describe('errors travel as { name, message, code, data } and revive as RemoteErr
     expect(Object.keys(back).sort()).toEqual(['a', 'code', 'name']);
   });
 
+  it('a data field named omitted shadows the list and still travels as data', () => {
+    const back = revive(Object.assign(new Error('x'), { omitted: 5, fn: () => 0 }));
+    expect(back.omitted).toBe(5);
+    const again = revive(back);
+    expect(again.omitted).toBe(5);
+  });
+
   it('a CodecError itself crosses the wire with its path', () => {
     let caught: unknown;
     try {

@@ -20,12 +20,14 @@ describe('decode refuses input that is not the codec wire format with CODEC_MALF
     ['undefined with a payload', '{"$sy":"u","v":1}', '$', /has no "v"/],
     ['a bad number name', '{"$sy":"num","v":"nan"}', '$.v', /"NaN", "Infinity"/],
     ['a bigint that is not an integer', '[{"$sy":"big","v":"1.5"}]', '$[0].v', /decimal integer/],
-    ['a bigint as a number', '{"$sy":"big","v":12}', '$.v', /decimal integer string, not 12/],
+    ['a bigint as a number', '{"$sy":"big","v":12}', '$.v', /decimal integer string of at most 10000 digits, not 12/],
     ['a bigint with a leading zero', '{"$sy":"big","v":"012"}', '$.v', /decimal integer/],
     ['bytes that are not base64', '{"x":{"$sy":"bin","v":"a*b="}}', '$.x.v', /padded base64/],
     ['unpadded base64', '{"$sy":"bin","v":"aGk"}', '$.v', /padded base64/],
     ['a date in another format', '{"$sy":"date","v":"2024-01-01"}', '$.v', /ISO 8601/],
     ['an impossible date', '{"$sy":"date","v":"2024-13-45T99:00:00.000Z"}', '$.v', /ISO 8601/],
+    ['a date that does not exist (Date.parse would roll it over)', '{"$sy":"date","v":"2024-02-30T00:00:00.000Z"}', '$.v', /ISO 8601/],
+    ['a date in a non-canonical year form', '{"$sy":"date","v":"+002024-01-01T00:00:00.000Z"}', '$.v', /ISO 8601/],
     ['a map that is not an array', '{"$sy":"map","v":{}}', '$.v', /array of \[key, value\] pairs/],
     ['a map entry that is not a pair', '{"$sy":"map","v":[[1,2],[3]]}', '$.v[1]', /\[key, value\] pair/],
     ['a bad value inside a map key', '{"$sy":"map","v":[[{"$sy":"big","v":"x"},1]]}', '$.v[0][0].v', /decimal integer/],
@@ -68,6 +70,8 @@ describe('decode refuses input that is not the codec wire format with CODEC_MALF
       // eslint-disable-next-line no-sparse-arrays
       [[1, , 2], '$[1]', /hole/],
       [{ n: 1n }, '$.n', /1n is not JSON/],
+      [{ $sy: 'obj', v: new Date(0) }, '$.v', /holds an object, not a Date/],
+      [{ $sy: 'err', v: { name: 'E', message: 'm', data: new Map() } }, '$.v.data', /data is an object, not a Map/],
     ];
     for (const [tree, path, reason] of cases) {
       const e = malformed(() => decodeValue(tree as JsonValue));

@@ -22,7 +22,7 @@ const check = canEncode(value);
 check.path;
 if (!check.ok) {
   const path: string = check.path;
-  const kind: 'function' | 'symbol' | 'instance' | 'cycle' | 'depth' | 'malformed' = check.kind;
+  const kind: 'function' | 'symbol' | 'instance' | 'cycle' | 'depth' | 'size' | 'malformed' = check.kind;
   const code: 'CODEC_UNSUPPORTED' | 'CODEC_MALFORMED' | 'CODEC_TOO_DEEP' = check.code;
   void [path, kind, code];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CodecError, canEncode, encode, encodeValue, decode } from '../src/index.js';
+import { CodecError, MAX_BIGINT_DIGITS, canEncode, encode, encodeValue, decode } from '../src/index.js';
 
 function failure(value: unknown): CodecError {
   try {
@@ -59,6 +59,22 @@ describe('a value the codec cannot carry fails with CODEC_UNSUPPORTED naming its
     };
     expect(() => encode(o)).toThrow(TypeError);
     expect(() => canEncode(o)).toThrow('getter failed');
+  });
+});
+
+describe('bigints are bounded', () => {
+  it(`a bigint of up to MAX_BIGINT_DIGITS digits travels; a longer one fails with kind "size"`, () => {
+    expect(MAX_BIGINT_DIGITS).toBe(10_000);
+    const biggest = 10n ** 10_000n - 1n;
+    expect(decode(encode([biggest, -biggest]))).toStrictEqual([biggest, -biggest]);
+    const e = failure({ n: biggest + 1n });
+    expect(e).toMatchObject({ code: 'CODEC_UNSUPPORTED', kind: 'size', path: '$.n', reason: 'a bigint of more than 10000 digits' });
+    expect(failure({ n: -biggest - 1n }).kind).toBe('size');
+  });
+
+  it('decode refuses more digits before parsing them', () => {
+    expect(() => decode(`{"$sy":"big","v":"1${'0'.repeat(10_000)}"}`)).toThrow(expect.objectContaining({ code: 'CODEC_MALFORMED', path: '$.v' }));
+    expect(decode(`{"$sy":"big","v":"-${'9'.repeat(10_000)}"}`)).toBe(-(10n ** 10_000n - 1n));
   });
 });
 

@@ -3,12 +3,14 @@ import { runCodecBench } from './codec.js';
 import { runDispatchBench } from './dispatch.js';
 import { runEventBench } from './events.js';
 import { runSqlBench } from './sql.js';
+import { runSupervisorBench } from './supervisor.js';
 
 const suites: [string, () => Promise<string>][] = [
   ['Dispatch (issue: kernel)', () => runDispatchBench()],
   ['Event bus (issue: event bus)', () => runEventBench()],
   ['SQL and store (issue: sql/store)', () => runSqlBench()],
   ['Wire codec (issue: codec)', () => runCodecBench()],
+  ['Supervisors (issue 15)', () => runSupervisorBench()],
 ];
 const only = process.argv[2];
 for (const [title, run] of suites) {
