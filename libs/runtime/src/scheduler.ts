@@ -98,8 +98,14 @@ export class Scheduler {
     } finally {
       this.inBatch = false;
     }
-    if (this.count === 0) this.resolveIdle();
-    else this.schedule();
+    if (this.count === 0) {
+      // A burst (100k spawns) grew the ring: give the memory back once it drained.
+      if (this.ring.length > 4096) {
+        this.ring = new Array<Proc | undefined>(1024);
+        this.head = 0;
+      }
+      this.resolveIdle();
+    } else this.schedule();
   }
 
   private resolveIdle(): void {
