@@ -40,6 +40,8 @@ export type ExecStats = {
   started: number;
   /** Children whose output reading is paused because their owner has `maxUnread` messages unread. */
   paused: number;
+  /** wait() and run() yields waiting for an exit (an abandoned one leaves at once). */
+  waiting: number;
   /** Line and exit messages put in the owner's mailbox. */
   delivered: number;
   /** Delivered messages the owner never received (dropped by its mailbox policy, or it ended). */
@@ -151,13 +153,15 @@ export class ExecHandlers {
   stats(): ExecStats {
     let running = 0;
     let paused = 0;
+    let waiting = 0;
     for (const c of this.live) {
       if (!c.exited) running++;
       if (c.paused) paused++;
+      waiting += c.waiters.length;
     }
     let exited = 0;
     for (const set of this.kept.values()) exited += set.size;
-    return { running, exited, paused, ...this.counts };
+    return { running, exited, paused, waiting, ...this.counts };
   }
 
   private check(options: StartOptions, what: string): void {

@@ -73,7 +73,7 @@ describe('line messages respect the owner (back-pressure)', () => {
     expect(t.stats()).toMatchObject({ dropped: 0, delivered: N + 1 });
   });
 
-  it('lines the mailbox policy drops are counted, never blocking the child', async () => {
+  it('under dropOldest a full mailbox drops the oldest lines (counted) instead of holding new ones back', async () => {
     await using t = await realRuntime();
     const N = 40;
     const got = await new Promise<number[]>((resolve) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProcessContext } from '@switchyard/runtime';
-import { ExecCommand, ExecError, closeStdin, kill, run, start, stop, wait, writeStdin, type ChildExit } from '../src/index.js';
+import { ExecCommand, ExecError, closeStdin, execPlugin, kill, run, start, stop, wait, writeStdin, type ChildExit } from '../src/index.js';
 import { node, realRuntime } from './helpers.js';
 
 describe('start and wait', () => {
@@ -144,6 +144,9 @@ describe('start and wait', () => {
     expect(() => stop(h, { graec: 5 } as never)).toThrow(expect.objectContaining({ code: 'BAD_EXEC_OPTION', option: 'graec' }));
     expect(() => stop(h, { graec: 5 } as never)).toThrow('did you mean "grace"?');
     expect(kill(h, 9).signal).toBe(9);
+    expect(() => execPlugin({ maxUnread: 0 })).toThrow(expect.objectContaining({ code: 'BAD_EXEC_OPTION', option: 'maxUnread' }));
+    expect(() => execPlugin({ grace: -1 })).toThrow('execPlugin(): "grace" must be an integer in 0..2147483647, got -1');
+    expect(() => execPlugin({ maxCaptur: 1 } as never)).toThrow('did you mean "maxCapture"?');
   });
 
   it('writing to a child started without a stdin pipe fails with STDIN_NOT_PIPED', async () => {

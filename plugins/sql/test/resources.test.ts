@@ -60,6 +60,19 @@ describe.each(MODES)('statements and transactions are resources (%s mode)', (mod
     expect(t.stats()).toMatchObject({ transactions: 0, waiting: 0 });
   });
 
+  it('reads only kind and id from a handle: a copy with other fields still runs what was prepared', async () => {
+    await using t = await setup(mode);
+    const rows = await t.rt.run(function* () {
+      yield* execute('main', 'create table t (x integer)');
+      yield* execute('main', 'insert into t values (7)');
+      const s = yield* prepare('main', 'select x from t');
+      const forged = { ...s, sql: 'delete from t', database: 'elsewhere', reader: false };
+      yield* stmtQuery(forged);
+      return (yield* query('main', 'select x from t')).rows;
+    });
+    expect(rows).toEqual([{ x: 7 }]);
+  });
+
   it('when the owner exits, its transaction is rolled back and its statements closed: the table is empty', async () => {
     await using t = await setup(mode);
     await t.rt.run(function* () {
