@@ -1,0 +1,6 @@
+export * from './commands.js';
+export * from './helpers.js';
+export { adoptStream, streamChunks, useStream, type AdoptOptions } from './adopt.js';
+export { StreamError, StreamSource, type StreamErrorCode } from './source.js';
+export * from './plugin.js';
+export { resourcesOf, type Handle, type ResourceTable } from './kernel-shim.js';
