@@ -3,7 +3,7 @@ import { Stream, type Readable, type Writable } from 'node:stream';
 import { describeValue } from '@switchyard/errors';
 import type { Pid } from '@switchyard/runtime';
 import { DEFAULT_READ_SIZE, type StreamHandle } from './commands.js';
-import type { ResourceTable } from './kernel-shim.js';
+import type { ResourceTable } from '@switchyard/runtime';
 import { FileStreamSource, NodeStreamSource, StreamError, type StreamSource } from './source.js';
 
 export const STREAM_KIND = 'stream';

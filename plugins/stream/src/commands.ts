@@ -1,5 +1,5 @@
 import { CommandBase } from '@switchyard/dispatcher';
-import type { Handle } from './kernel-shim.js';
+import type { Handle } from '@switchyard/runtime';
 
 /** Stream command IDs (50–59). */
 export const StreamCommand = {

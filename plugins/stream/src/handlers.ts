@@ -2,7 +2,7 @@ import { open } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { Handler, ResultReceiver, Tag } from '@switchyard/dispatcher';
 import { describeValue } from '@switchyard/errors';
-import type { Pid, PluginContext } from '@switchyard/runtime';
+import type { Pid, PluginContext, ResourceTable } from '@switchyard/runtime';
 import {
   MAX_READ_SIZE,
   OPEN_MODES,
@@ -19,7 +19,6 @@ import {
   type WriteCmd,
 } from './commands.js';
 import { STREAM_KIND, useStream } from './adopt.js';
-import { resourcesOf, type ResourceTable } from './kernel-shim.js';
 import { Scanner } from './scanner.js';
 import { FileStreamSource, StreamError, type StreamSource } from './source.js';
 
@@ -60,7 +59,7 @@ export class StreamHandlers {
   private readonly root: string | undefined;
 
   constructor(ctx: PluginContext, options: StreamHandlersOptions) {
-    this.resources = resourcesOf(ctx);
+    this.resources = ctx.resources;
     this.root = options.root === undefined ? undefined : resolve(options.root);
   }
 

@@ -3,4 +3,3 @@ export * from './helpers.js';
 export { adoptStream, streamChunks, useStream, type AdoptOptions } from './adopt.js';
 export { StreamError, StreamSource, type StreamErrorCode } from './source.js';
 export * from './plugin.js';
-export { resourcesOf, type Handle, type ResourceTable } from './kernel-shim.js';

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { close, flush, openFile, read, readAll, seek, stat, write } from '../src/index.js';
+import { receive, transfer } from '@switchyard/runtime';
+import { close, flush, openFile, read, readAll, seek, stat, write, type StreamHandle } from '../src/index.js';
 import { withStreams } from './harness.js';
 
 const text = (b: Uint8Array | null) => (b === null ? null : Buffer.from(b).toString('utf8'));
@@ -145,5 +146,32 @@ describe('file streams (Open 58, Read, Write, Seek, Stat, Flush, Close)', () => 
       yield* close(f);
       return yield* stat(f);
     })).rejects.toMatchObject({ code: 'NO_SUCH_RESOURCE' });
+  });
+});
+
+describe('ownership of file streams', () => {
+  it('moves with transfer(): the new owner reads, the old one gets NOT_OWNER; stats count live streams', async () => {
+    await using h = await withStreams();
+    const path = join(h.dir, 'shared.txt');
+    writeFileSync(path, 'shared');
+    const reader = h.rt.spawn(function* () {
+      const { payload } = yield* receive<StreamHandle>({ topic: 'file' });
+      return text(yield* readAll(payload));
+    });
+    const exit = h.rt.wait(reader);
+    const { f, code } = await h.rt.run(function* () {
+      const f = yield* openFile(path);
+      yield* transfer(f, reader);
+      try {
+        yield* stat(f);
+        return { f, code: 'no error' };
+      } catch (e) {
+        return { f, code: (e as { code: string }).code };
+      }
+    });
+    expect(code).toBe('NOT_OWNER');
+    h.rt.send(reader, 'file', f);
+    expect(await exit).toEqual({ kind: 'normal', value: 'shared' });
+    expect(h.rt.stats().plugins.stream).toMatchObject({ streams: 0, opened: 1 });
   });
 });

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRuntime, definePlugin, type Runtime } from '@switchyard/runtime';
-import { resourcesOf, streamPlugin, type ResourceTable, type StreamPluginOptions } from '../src/index.js';
+import { createRuntime, definePlugin, type ResourceTable, type Runtime } from '@switchyard/runtime';
+import { streamPlugin, type StreamPluginOptions } from '../src/index.js';
 
 export interface StreamHarness extends AsyncDisposable {
   readonly rt: Runtime;
@@ -19,7 +19,7 @@ export async function withStreams(options: StreamPluginOptions = {}): Promise<St
     name: 'probe',
     commands: [900],
     setup: (ctx) => {
-      resources = resourcesOf(ctx);
+      resources = ctx.resources;
     },
   });
   const rt = createRuntime({ plugins: [streamPlugin(options), probe], stopTimeoutMs: 2000 });
