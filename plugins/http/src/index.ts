@@ -1,0 +1,3 @@
+export * from './commands.js';
+export * from './errors.js';
+export * from './plugin.js';
