@@ -157,18 +157,19 @@ export interface ServerRequest {
   readonly remoteAddress: string;
 }
 
-export type ResponseBody = string | Uint8Array | StreamHandle | { readonly json: unknown } | null | undefined;
-
-/** What a route answers. A plain object body other than a handle is sent as JSON. */
+/** What a route answers: `body` or `json`. */
 export interface ServerResponse {
   /** Default 200. */
   readonly status?: number;
   readonly headers?: HeaderValues;
-  /** A string, bytes, a readable stream handle (piped, then closed), `{ json }`, or nothing. */
-  readonly body?: ResponseBody;
+  /** Text (text/plain), bytes (application/octet-stream), or a readable stream handle the process owns (piped, then closed). */
+  readonly body?: string | Uint8Array | StreamHandle | null;
+  /** A value sent as JSON (application/json) instead of body. */
+  readonly json?: unknown;
 }
 
-export class RespondCmd extends CommandBase<void> {
+/** Resolves true when the response went out, false when the client had already gone. */
+export class RespondCmd extends CommandBase<boolean> {
   readonly id = HttpCommand.Respond;
   constructor(readonly request: Handle<'http.request'>, readonly response: ServerResponse) {
     super();
