@@ -17,8 +17,7 @@ describe('timeouts, aborts and streamed bodies', () => {
     await expect(h.rt.run(function* () {
       return yield* get(`${s.url}/slow`, { timeout: 100 });
     })).rejects.toMatchObject({ code: 'HTTP_TIMEOUT', url: `${s.url}/slow`, message: expect.stringContaining('100 ms') });
-    await pause(20);
-    expect(sawClose).toBe(true);
+    while (!sawClose) await pause(5);
     expect(h.rt.stats().plugins.http).toMatchObject({ inFlight: 0 });
   });
 

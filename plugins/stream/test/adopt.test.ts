@@ -69,6 +69,7 @@ describe('adopting Node streams (module API for other plugins)', () => {
     });
     const exit = h.rt.wait(pid);
     h.rt.send(pid, 'stream', adoptStream(h.resources, pid, sink, { name: 'slow sink' }));
+    while (writes.length === 0) await pause(5);
     await pause(30);
     // 12-byte chunks over a 16-byte mark: the second write is past it, the process waits for drain.
     expect(writes).toEqual([0]);
@@ -121,9 +122,11 @@ describe('adopting Node streams (module API for other plugins)', () => {
     h.rt.terminate(owner);
 
     const failing = new PassThrough();
+    let gotFirst = false;
     const pid = h.rt.spawn(function* () {
       const { payload } = yield* receive<StreamHandle>({ topic: 'stream' });
       const first = text(yield* read(payload));
+      gotFirst = true;
       try {
         yield* read(payload);
       } catch (e) {
@@ -134,7 +137,7 @@ describe('adopting Node streams (module API for other plugins)', () => {
     const exit = h.rt.wait(pid);
     h.rt.send(pid, 'stream', adoptStream(h.resources, pid, failing, { name: 'flaky source' }));
     failing.write('a');
-    await pause(20);
+    while (!gotFirst) await pause(5);
     failing.destroy(new Error('connection reset'));
     expect(await exit).toEqual({
       kind: 'normal',
