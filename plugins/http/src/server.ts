@@ -8,6 +8,7 @@ import { RespondCmd, type HeaderValues, type ServerAddress, type ServerRequest, 
 import { HttpServerError } from './errors.js';
 
 export const REQUEST_KIND = 'http.request';
+const EMPTY = new Uint8Array(0);
 
 /** A route function: runs as its own process per request; returns the response. */
 export type RouteHandler = (ctx: ProcessContext, req: ServerRequest) => Generator<Command, ServerResponse | undefined | void, unknown>;
@@ -73,24 +74,32 @@ interface Pending {
 interface Launch {
   request: ServerRequest | undefined;
   readonly handler: RouteHandler;
-  readonly fail: (pid: Pid, error: unknown) => void;
+  readonly pending: Pending;
+  readonly server: HttpServer;
 }
 
 function* requestProcess(ctx: ProcessContext, launch: Launch): Generator<Command, void, unknown> {
   const req = launch.request!;
-  let res: ServerResponse | undefined | void;
   try {
-    res = yield* launch.handler(ctx, req);
-  } catch (error) {
-    launch.fail(ctx.pid, error);
-    return;
+    let res: ServerResponse | undefined | void;
+    try {
+      res = yield* launch.handler(ctx, req);
+    } catch (error) {
+      launch.server.failed(launch.pending, ctx.pid, error);
+      return;
+    }
+    yield new RespondCmd(req.handle, res ?? { status: 204 });
+  } finally {
+    // Runs however the process ends (the runtime returns() a terminated generator).
+    launch.server.finished(ctx.pid);
   }
-  yield new RespondCmd(req.handle, res ?? { status: 204 });
 }
 
 function* sentinel(): Generator<Command, void, unknown> {
   yield* receive({ topic: '@http/never' });
 }
+
+const TRAP_CANCEL = Object.freeze({ trapCancel: true });
 
 const STATUS_TEXT: Record<number, string> = { 404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout', 413: 'Payload Too Large', 500: 'Internal Server Error', 503: 'Service Unavailable' };
 
@@ -252,13 +261,18 @@ export class HttpServer {
     const route = found.r.route;
     if (route.stream === true) {
       // Read by the process at its own pace (back-pressure), so bodyLimit does not apply.
-      this.dispatch(route, req, res, { ...base, body: new Uint8Array(0) }, true);
+      this.dispatch(route, req, res, { ...base, body: EMPTY }, true);
       return;
     }
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > this.bodyLimit) {
       this.plain(res, 413, { connection: 'close' });
       req.destroy();
+      return;
+    }
+    if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
+      // No body (a GET): no need to wait for the end of one.
+      this.dispatch(route, req, res, { ...base, body: EMPTY }, false);
       return;
     }
     const chunks: Buffer[] = [];
@@ -291,11 +305,9 @@ export class HttpServer {
     try {
       this.watchStop();
       if (route.handler !== undefined) {
-        launch = { request: undefined, handler: route.handler, fail: (p, e) => this.failed(pending, p, e) };
-        pid = this.runtime.spawnWith({ trapCancel: true }, requestProcess, launch);
+        launch = { request: undefined, handler: route.handler, pending, server: this };
+        pid = this.runtime.spawnWith(TRAP_CANCEL, requestProcess, launch);
         this.running.add(pid);
-        const p = pid;
-        this.runtime.onExit(p, () => this.running.delete(p));
       } else {
         pid = this.runtime.whereis(route.to!);
         if (pid === undefined) {
@@ -338,7 +350,11 @@ export class HttpServer {
     }
   }
 
-  private failed(p: Pending, pid: Pid, error: unknown): void {
+  finished(pid: Pid): void {
+    this.running.delete(pid);
+  }
+
+  failed(p: Pending, pid: Pid, error: unknown): void {
     this.log({ level: 'error', message: `uncaught ${error instanceof Error ? error.name : 'error'} in the request process`, method: p.method, path: p.path, pid, error });
     if (!p.answered) {
       p.answered = true;
@@ -357,7 +373,7 @@ export class HttpServer {
   }
 
   /** Respond 62: write the response; resolves true when sent, false when the client had gone. */
-  async respond(pid: Pid, handle: unknown, response: ServerResponse, signal: AbortSignal): Promise<boolean> {
+  async respond(pid: Pid, handle: unknown, response: ServerResponse, signal: () => AbortSignal): Promise<boolean> {
     const p = this.resources.use<Pending>(pid, handle, REQUEST_KIND);
     if (p.answered) throw new HttpServerError('HTTP_RESPONSE_SENT', `${p.method} ${p.path} was already answered`);
     const bad = (m: string) => new HttpServerError('HTTP_BAD_RESPONSE', `${p.method} ${p.path}: ${m}`);
@@ -401,7 +417,7 @@ export class HttpServer {
         return true;
       }
       res.writeHead(status, headers);
-      for await (const chunk of streamChunks(this.resources, pid, stream, signal)) {
+      for await (const chunk of streamChunks(this.resources, pid, stream, signal())) {
         if (res.destroyed) return false;
         if (!res.write(chunk)) {
           await new Promise<void>((resolve) => {

@@ -2,11 +2,13 @@
 import { runDispatchBench } from './dispatch.js';
 import { runEventBench } from './events.js';
 import { runSqlBench } from './sql.js';
+import { runHttpBench } from './http.js';
 
 const suites: [string, () => Promise<string>][] = [
   ['Dispatch (issue: kernel)', () => runDispatchBench()],
   ['Event bus (issue: event bus)', () => runEventBench()],
   ['SQL and store (issue: sql/store)', () => runSqlBench()],
+  ['HTTP and streams (issue 10)', () => runHttpBench()],
 ];
 const only = process.argv[2];
 for (const [title, run] of suites) {
