@@ -81,14 +81,10 @@ interface Launch {
 function* requestProcess(ctx: ProcessContext, launch: Launch): Generator<Command, void, unknown> {
   const req = launch.request!;
   try {
-    let res: ServerResponse | undefined | void;
-    try {
-      res = yield* launch.handler(ctx, req);
-    } catch (error) {
-      launch.server.failed(launch.pending, ctx.pid, error);
-      return;
-    }
+    const res = yield* launch.handler(ctx, req);
     yield new RespondCmd(req.handle, res ?? { status: 204 });
+  } catch (error) {
+    launch.server.failed(launch.pending, ctx.pid, error);
   } finally {
     // Runs however the process ends (the runtime returns() a terminated generator).
     launch.server.finished(ctx.pid);
@@ -386,6 +382,7 @@ export class HttpServer {
       headers[k.toLowerCase()] = typeof v === 'string' ? v : [...v];
     }
     const body = response.body;
+    if (response.json !== undefined && body !== undefined && body !== null) throw bad('give body or json, not both');
     let bytes: Uint8Array | string | undefined;
     let stream: StreamHandle | undefined;
     if (response.json !== undefined) {

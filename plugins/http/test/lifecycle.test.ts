@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { all } from '@switchyard/runtime';
+import { all, race } from '@switchyard/runtime';
+import { clockPlugin, sleep } from '@switchyard/plugin-clock';
 import { close, openFile, pipe, read, readAll, stat } from '@switchyard/plugin-stream';
 import { describe, expect, it } from 'vitest';
 import { get, request, requestBatch, text } from '../src/index.js';
@@ -36,6 +37,18 @@ describe('timeouts, aborts and streamed bodies', () => {
     while (arrived === 0) await pause(5);
     h.rt.terminate(pid);
     expect(await exit).toEqual({ kind: 'terminated' });
+    while (closed === 0) await pause(5);
+    expect(h.rt.stats().plugins.http).toMatchObject({ inFlight: 0 });
+  });
+
+  it('a request that loses a race is aborted at once (the server sees the connection go)', async () => {
+    await using h = await withHttp({}, [clockPlugin()]);
+    let closed = 0;
+    await using s = await serve((req) => req.on('close', () => closed++));
+    const winner = await h.rt.run(function* () {
+      return yield* race([get(`${s.url}/never`), sleep(50)]);
+    });
+    expect(winner).toBeUndefined();
     while (closed === 0) await pause(5);
     expect(h.rt.stats().plugins.http).toMatchObject({ inFlight: 0 });
   });

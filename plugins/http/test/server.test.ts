@@ -111,11 +111,16 @@ describe('server: routing requests to processes', () => {
           throw new Error('secret detail at /srv/app.ts:12');
         },
       },
+      { method: 'GET', path: '/bad', *handler() { return { status: 99 }; } },
     ]);
     const res = await fetch(`${s.url}/boom`);
     const body = await res.text();
     expect([res.status, body]).toEqual([500, 'Internal Server Error']);
     expect(s.logs).toEqual([expect.objectContaining({ level: 'error', pid, method: 'GET', path: '/boom', error: expect.objectContaining({ message: 'secret detail at /srv/app.ts:12' }) })]);
+    // A response the server cannot send is the route's error too.
+    const bad = await fetch(`${s.url}/bad`);
+    expect(bad.status).toBe(500);
+    expect(s.logs[1]).toMatchObject({ level: 'error', path: '/bad', error: { code: 'HTTP_BAD_RESPONSE', message: expect.stringContaining('status must be an integer in 200..599, got 99') } });
   });
 
   it('terminates the request process when the client goes away', async () => {
