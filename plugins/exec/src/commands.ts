@@ -1,4 +1,5 @@
 import { CommandBase } from '@switchyard/dispatcher';
+import type { StreamHandle } from '@switchyard/plugin-stream';
 
 /** Exec command IDs (150–159). */
 export const ExecCommand = {
@@ -16,9 +17,10 @@ export const ExecCommand = {
  * Where a child's stdout or stderr goes:
  * - `'ignore'`: nowhere; `'inherit'`: this process's own stream;
  * - `'capture'` or `{ capture: maxBytes }`: kept (up to the cap) and returned in the exit;
- * - `{ lines: topic }`: each line is sent to the owning process as an OutputLine message on `topic`.
+ * - `{ lines: topic }`: each line is sent to the owning process as an OutputLine message on `topic`;
+ * - `'stream'`: a stream handle in ChildInfo (read with @switchyard/plugin-stream), owned by the starting process.
  */
-export type OutputMode = 'ignore' | 'inherit' | 'capture' | { readonly capture: number } | { readonly lines: string };
+export type OutputMode = 'ignore' | 'inherit' | 'capture' | 'stream' | { readonly capture: number } | { readonly lines: string };
 
 export interface StartOptions {
   readonly cwd?: string;
@@ -26,8 +28,8 @@ export interface StartOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Default true. */
   readonly inheritEnv?: boolean;
-  /** `'ignore'` (default), `'pipe'` (write with writeStdin), or data to write and then close. */
-  readonly stdin?: 'ignore' | 'pipe' | string | Uint8Array;
+  /** `'ignore'` (default), `'pipe'` (write with writeStdin), `'stream'` (a stream handle in ChildInfo), or data to write and then close. */
+  readonly stdin?: 'ignore' | 'pipe' | 'stream' | string | Uint8Array;
   /** Default `'ignore'` for start(), `'capture'` for run(). */
   readonly stdout?: OutputMode;
   readonly stderr?: OutputMode;
@@ -45,6 +47,8 @@ export interface ChildInfo {
   readonly osPid: number;
   readonly command: string;
   readonly args: readonly string[];
+  /** The pipes started in `'stream'` mode, as stream handles owned by the starting process. */
+  readonly pipes?: { readonly stdin?: StreamHandle; readonly stdout?: StreamHandle; readonly stderr?: StreamHandle };
 }
 
 /** How a child ended: the result of wait()/run() and the payload of the exit message. */

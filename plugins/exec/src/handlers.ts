@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
 import { SwitchyardError, type Handler, type HandlerContext, type ResultReceiver } from '@switchyard/dispatcher';
-import type { Clock, PluginContext, Pid, Runtime, TimerId } from '@switchyard/runtime';
+import type { Readable, Writable } from 'node:stream';
+import type { Clock, PluginContext, Pid, ResourceTable, Runtime, TimerId } from '@switchyard/runtime';
+import { adoptStream, type StreamHandle } from '@switchyard/plugin-stream';
 import {
   DEFAULT_EXIT_TOPIC,
   ExecCommand,
@@ -83,13 +85,15 @@ interface Child {
 export class ExecHandlers {
   private readonly clock: Clock;
   private readonly runtime: Runtime;
+  private readonly resources: ResourceTable;
   private readonly settings: ExecSettings;
   private readonly children = new Map<number, Child>();
   /** Per owner, its children in start order (live and recently exited), so its end can stop them. */
   private readonly byOwner = new Map<Pid, { children: Child[]; disown: () => void }>();
   private nextId = 1;
 
-  constructor(ctx: Pick<PluginContext, 'clock' | 'runtime'>, settings: ExecSettings) {
+  constructor(ctx: Pick<PluginContext, 'clock' | 'runtime' | 'resources'>, settings: ExecSettings) {
+    this.resources = ctx.resources;
     this.clock = ctx.clock;
     this.runtime = ctx.runtime;
     this.settings = settings;
@@ -111,8 +115,8 @@ export class ExecHandlers {
     if (cwd !== undefined && typeof cwd !== 'string') fail('cwd must be a string');
     if (env !== undefined && (typeof env !== 'object' || env === null)) fail('env must be an object of strings');
     for (const [k, v] of Object.entries(env ?? {})) if (v !== undefined && typeof v !== 'string') fail(`env.${k} must be a string`);
-    if (stdin !== undefined && stdin !== 'ignore' && stdin !== 'pipe' && typeof stdin !== 'string' && !(stdin instanceof Uint8Array)) {
-      fail(`stdin must be 'ignore', 'pipe', a string or bytes`);
+    if (stdin !== undefined && stdin !== 'ignore' && stdin !== 'pipe' && stdin !== 'stream' && typeof stdin !== 'string' && !(stdin instanceof Uint8Array)) {
+      fail(`stdin must be 'ignore', 'pipe', 'stream', a string or bytes`);
     }
     for (const ms of [['timeout', timeout], ['grace', grace]] as const) {
       if (ms[1] !== undefined && !(typeof ms[1] === 'number' && ms[1] >= 0 && Number.isFinite(ms[1]))) fail(`${ms[0]} must be a finite number of ms >= 0, got ${String(ms[1])}`);
@@ -128,6 +132,9 @@ export class ExecHandlers {
     const outMode = options.stdout ?? (run ? 'capture' : 'ignore');
     const errMode = options.stderr ?? (run ? 'capture' : 'ignore');
     const stdin = options.stdin ?? 'ignore';
+    if (run && (stdin === 'stream' || outMode === 'stream' || errMode === 'stream')) {
+      throw new ExecError('BAD_EXEC_OPTION', `${what}: 'stream' pipes are for start(); run() waits for the exit, and nobody would read them`);
+    }
     const stdio: StdioOptions = [stdin === 'ignore' ? 'ignore' : 'pipe', stdioOf(outMode), stdioOf(errMode)];
     const env = options.inheritEnv === false ? {} : { ...process.env };
     for (const [k, v] of Object.entries(options.env ?? {})) {
@@ -143,8 +150,16 @@ export class ExecHandlers {
     const id = this.nextId++;
     let finished = () => {};
     const done = new Promise<void>((r) => (finished = r));
+    // 'stream' pipes go into the resource table at once: owned by the caller, freed with it.
+    const pipes: { stdin?: StreamHandle; stdout?: StreamHandle; stderr?: StreamHandle } = {};
+    const adopt = (name: 'stdin' | 'stdout' | 'stderr', pipe: Readable | Writable | null) => {
+      if (pipe !== null) pipes[name] = adoptStream(this.resources, ctx.pid, pipe, { name: `${name} of child ${id} ("${command}")` });
+    };
+    if (stdin === 'stream') adopt('stdin', proc.stdin);
+    if (outMode === 'stream') adopt('stdout', proc.stdout);
+    if (errMode === 'stream') adopt('stderr', proc.stderr);
     const child: Child = {
-      info: Object.freeze({ child: id, osPid: proc.pid ?? 0, command, args }),
+      info: Object.freeze({ child: id, osPid: proc.pid ?? 0, command, args, ...(Object.keys(pipes).length > 0 ? { pipes: Object.freeze(pipes) } : {}) }),
       owner: ctx.pid,
       proc,
       grace: options.grace ?? this.settings.grace,
@@ -188,16 +203,17 @@ export class ExecHandlers {
           this.stopChild(child, 'SIGTERM', child.grace);
         }, options.timeout);
       }
-      if (stdin !== 'pipe' && stdin !== 'ignore') proc.stdin?.end(stdin);
+      if (stdin !== 'pipe' && stdin !== 'ignore' && stdin !== 'stream') proc.stdin?.end(stdin);
       ready(undefined, child);
     });
     proc.once('exit', (code, signal) => {
       child.exitCode = code;
       child.exitSignal = signal;
       // Output may still be in the pipes; 'close' comes when they are drained, unless a grandchild holds them.
+      // (A 'stream' pipe is its owner's to read to the end or close.)
       const t = setTimeout(() => {
-        proc.stdout?.destroy();
-        proc.stderr?.destroy();
+        if (outMode !== 'stream') proc.stdout?.destroy();
+        if (errMode !== 'stream') proc.stderr?.destroy();
       }, CLOSE_AFTER_EXIT_MS);
       t.unref();
       proc.once('close', () => clearTimeout(t));
@@ -236,7 +252,7 @@ export class ExecHandlers {
   }
 
   private sink(stream: 'stdout' | 'stderr', mode: OutputMode): Sink | null {
-    if (mode === 'ignore' || mode === 'inherit') return null;
+    if (mode === 'ignore' || mode === 'inherit' || mode === 'stream') return null;
     if (mode === 'capture') return { stream, capture: { cap: this.settings.maxCapture, chunks: [], size: 0, truncated: false }, lines: null };
     if ('capture' in mode) return { stream, capture: { cap: mode.capture, chunks: [], size: 0, truncated: false }, lines: null };
     return { stream, capture: null, lines: { topic: mode.lines, decoder: new StringDecoder('utf8'), partial: '' } };
@@ -471,17 +487,18 @@ export class ExecHandlers {
 }
 
 function stdioOf(mode: OutputMode): 'ignore' | 'inherit' | 'pipe' {
+  // 'capture', 'stream' and { lines } all read a pipe.
   return mode === 'ignore' ? 'ignore' : mode === 'inherit' ? 'inherit' : 'pipe';
 }
 
 function checkOutput(mode: unknown, what: string): void {
-  if (mode === undefined || mode === 'ignore' || mode === 'inherit' || mode === 'capture') return;
+  if (mode === undefined || mode === 'ignore' || mode === 'inherit' || mode === 'capture' || mode === 'stream') return;
   if (typeof mode === 'object' && mode !== null) {
     const m = mode as { capture?: unknown; lines?: unknown };
     if ('capture' in m && Number.isInteger(m.capture) && (m.capture as number) >= 0) return;
     if ('lines' in m && typeof m.lines === 'string' && m.lines !== '') return;
   }
-  throw new ExecError('BAD_EXEC_OPTION', `${what} must be 'ignore', 'inherit', 'capture', { capture: maxBytes } or { lines: topic }`);
+  throw new ExecError('BAD_EXEC_OPTION', `${what} must be 'ignore', 'inherit', 'capture', 'stream', { capture: maxBytes } or { lines: topic }`);
 }
 
 function captured(stream: 'stdout' | 'stderr', sink: Sink | null): Partial<ChildExit> {
