@@ -151,6 +151,7 @@ export class HttpServer {
   private readonly routes: readonly CompiledRoute[];
   private readonly runtime: Runtime;
   private readonly resources: ResourceTable;
+  private readonly deliver: PluginContext['deliver'];
   private readonly bodyLimit: number;
   private readonly shutdownTimeout: number;
   private readonly log: (entry: LogEntry) => void;
@@ -167,6 +168,7 @@ export class HttpServer {
   ) {
     this.runtime = ctx.runtime;
     this.resources = ctx.resources;
+    this.deliver = ctx.deliver;
     this.routes = options.routes.map(compile);
     this.bodyLimit = options.bodyLimit ?? 1024 * 1024;
     this.shutdownTimeout = options.shutdownTimeout ?? 5000;
@@ -339,11 +341,18 @@ export class HttpServer {
       launch.request = request;
       return;
     }
-    const result = this.runtime.send(pid, route.topic ?? 'http.request', request);
-    if (!result) {
+    // Within the mailbox's bound: a full mailbox, or a message dropped unread, answers 503.
+    const refused = () => {
+      if (pending.answered) return;
+      pending.answered = true;
       this.resources.release(handle);
+      this.log({ level: 'warn', message: `the mailbox of ${JSON.stringify(route.to)} (${pid}) refused the request`, method: base.method, path: base.path, pid });
       this.plain(res, 503);
-    }
+    };
+    const result = this.deliver(pid, route.topic ?? 'http.request', request, (taken) => {
+      if (!taken) refused();
+    });
+    if (result === 'full' || result === 'noproc') refused();
   }
 
   finished(pid: Pid): void {

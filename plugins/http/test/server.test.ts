@@ -167,6 +167,21 @@ describe('server: routing requests to processes', () => {
     expect((await fetch(`${s.url}/count/0`)).status).toBe(500);
     expect((await fetch(`${s.url}/count/1`)).status).toBe(503); // nobody is registered any more
   });
+
+  it('answers 503 when the mailbox of the named process is full, or when it ends with the request unread', async () => {
+    await using s = await withServer([{ method: 'GET', path: '/q', to: 'busy' }]);
+    const pid = s.rt.spawnWith({ mailbox: { capacity: 1, overflow: 'error' } }, function* () {
+      yield* receive({ topic: 'never' });
+    });
+    s.rt.register('busy', pid);
+    const first = fetch(`${s.url}/q`);
+    while ((s.rt.stats().resources.byKind['http.request'] ?? 0) === 0) await pause(5);
+    expect((await fetch(`${s.url}/q`)).status).toBe(503);
+    expect(s.logs).toEqual([expect.objectContaining({ level: 'warn', pid, message: expect.stringContaining('refused the request') })]);
+    s.rt.terminate(pid);
+    expect((await first).status).toBe(503);
+    expect(s.rt.stats().resources.live).toBe(0);
+  });
 });
 
 describe('server: graceful shutdown', () => {
