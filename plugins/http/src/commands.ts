@@ -15,7 +15,7 @@ export const HttpCommand = {
 /** Header values as sent: one string, or several for a repeated header. */
 export type HeaderValues = Readonly<Record<string, string | readonly string[]>>;
 /** Response and request headers as received: lower-case names; repeated ones (set-cookie) as arrays. */
-export type Headers = Readonly<Record<string, string | string[]>>;
+export type HttpHeaders = Readonly<Record<string, string | string[]>>;
 
 export type QueryValue = string | number | boolean;
 
@@ -71,7 +71,7 @@ export interface RequestOptions {
 
 interface ResponseHead {
   readonly status: number;
-  readonly headers: Headers;
+  readonly headers: HttpHeaders;
   /** The URL that answered, after redirects. */
   readonly url: string;
   /** Redirects followed. */
@@ -149,7 +149,7 @@ export interface ServerRequest {
   readonly path: string;
   readonly params: Readonly<Record<string, string>>;
   readonly query: Readonly<Record<string, string | string[]>>;
-  readonly headers: Headers;
+  readonly headers: HttpHeaders;
   /** The body read into memory (up to the server's bodyLimit), or, for routes with `stream: true`, empty. */
   readonly body: Uint8Array;
   /** For routes with `stream: true`: the body as a stream owned by the process. */

@@ -46,6 +46,8 @@ export function httpPlugin(options: HttpPluginOptions = {}): Plugin {
   const serverOptions = o.server === undefined ? undefined : checkServer(o.server);
   return definePlugin({
     name: 'http',
+    // Bodies can be stream handles: the stream commands must be there to read and write them.
+    dependsOn: ['stream'],
     commands: { first: 60, last: 79 },
     commandNames: HttpCommand,
     setup: (ctx) => {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openFile } from '@switchyard/plugin-stream';
-import { get, json, post, request, text } from '../src/index.js';
+import { createRuntime } from '@switchyard/runtime';
+import { get, httpPlugin, json, post, request, text } from '../src/index.js';
 import { deadPort, readBody, serve, withHttp } from './harness.js';
 
 /** A server that answers with what it received. */
@@ -174,6 +175,12 @@ describe('Request 60', () => {
       return { codes, after: text(yield* get(`${s.url}/ok`)) };
     });
     expect(out).toEqual({ codes: [`HTTP_TOO_LARGE ${s.url}/declared`, `HTTP_TOO_LARGE ${s.url}/chunked`], after: 'small' });
+  });
+
+  it('needs the stream plugin: a runtime without it fails at boot naming it', async () => {
+    const rt = createRuntime({ plugins: [httpPlugin()] });
+    await expect(rt.start()).rejects.toMatchObject({ code: 'MISSING_DEPENDENCY', message: expect.stringContaining('"stream"') });
+    await rt.stop();
   });
 
   it('talks to a server on a Unix domain socket', async () => {
