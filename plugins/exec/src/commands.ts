@@ -1,5 +1,6 @@
 import { constants } from 'node:os';
 import { CommandBase } from '@switchyard/dispatcher';
+import type { StreamHandle } from '@switchyard/plugin-stream';
 import { checkKeys, describeValue } from '@switchyard/errors';
 import type { Handle } from '@switchyard/runtime';
 import { ExecError } from './errors.js';
@@ -20,9 +21,10 @@ export const ExecCommand = {
  * Where a child's stdout or stderr goes:
  * - `'ignore'`: nowhere; `'inherit'`: this process's own stream;
  * - `'capture'` or `{ capture: maxBytes }`: kept (up to the cap) and returned in the exit;
+ * - `'stream'`: a stream handle in `ChildInfo.pipes` (read with @switchyard/plugin-stream), owned by the starting process;
  * - `{ lines: topic }`: each line is sent to the owning process as an OutputLine message on `topic`.
  */
-export type OutputMode = 'ignore' | 'inherit' | 'capture' | { readonly capture: number } | { readonly lines: string };
+export type OutputMode = 'ignore' | 'inherit' | 'capture' | 'stream' | { readonly capture: number } | { readonly lines: string };
 
 export interface StartOptions {
   readonly cwd?: string;
@@ -31,7 +33,7 @@ export interface StartOptions {
   /** Default true. */
   readonly inheritEnv?: boolean;
   /** `'ignore'` (default), `'pipe'` (write with writeStdin), or data to write and then close. */
-  readonly stdin?: 'ignore' | 'pipe' | string | Uint8Array;
+  readonly stdin?: 'ignore' | 'pipe' | 'stream' | string | Uint8Array;
   /** Default `'ignore'` for start(), `'capture'` for run(). */
   readonly stdout?: OutputMode;
   readonly stderr?: OutputMode;
@@ -55,6 +57,8 @@ export interface ChildInfo {
   readonly osPid: number;
   readonly command: string;
   readonly args: readonly string[];
+  /** The pipes started in `'stream'` mode, as stream handles owned by the starting process. */
+  readonly pipes?: { readonly stdin?: StreamHandle; readonly stdout?: StreamHandle; readonly stderr?: StreamHandle };
 }
 
 /** How a child ended: the result of wait()/run() and the payload of the exit message. */

@@ -2,7 +2,9 @@ import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
 import { StringDecoder } from 'node:string_decoder';
 import type { Handler, ResultReceiver } from '@switchyard/dispatcher';
 import { describeValue } from '@switchyard/errors';
+import type { Readable, Writable } from 'node:stream';
 import type { Clock, Pid, PluginContext, ResourceTable, TimerId } from '@switchyard/runtime';
+import { adoptStream, type StreamHandle } from '@switchyard/plugin-stream';
 import {
   DEFAULT_EXIT_TOPIC,
   ExecCommand,
@@ -173,8 +175,8 @@ export class ExecHandlers {
     if (cwd !== undefined && typeof cwd !== 'string') fail(`cwd must be a string, got ${describeValue(cwd)}`);
     if (env !== undefined && (typeof env !== 'object' || env === null)) fail(`env must be an object of strings, got ${describeValue(env)}`);
     for (const [k, v] of Object.entries(env ?? {})) if (v !== undefined && typeof v !== 'string') fail(`env.${k} must be a string, got ${describeValue(v)}`);
-    if (stdin !== undefined && stdin !== 'ignore' && stdin !== 'pipe' && typeof stdin !== 'string' && !(stdin instanceof Uint8Array)) {
-      fail(`stdin must be 'ignore', 'pipe', a string or bytes, got ${describeValue(stdin)}`);
+    if (stdin !== undefined && stdin !== 'ignore' && stdin !== 'pipe' && stdin !== 'stream' && typeof stdin !== 'string' && !(stdin instanceof Uint8Array)) {
+      fail(`stdin must be 'ignore', 'pipe', 'stream', a string or bytes, got ${describeValue(stdin)}`);
     }
     for (const ms of [['timeout', timeout], ['grace', grace]] as const) {
       if (ms[1] !== undefined && !(typeof ms[1] === 'number' && ms[1] >= 0 && Number.isFinite(ms[1]))) fail(`${ms[0]} must be a finite number of ms >= 0, got ${describeValue(ms[1])}`);
@@ -190,6 +192,9 @@ export class ExecHandlers {
     const outMode = options.stdout ?? (run ? 'capture' : 'ignore');
     const errMode = options.stderr ?? (run ? 'capture' : 'ignore');
     const stdin = options.stdin ?? 'ignore';
+    if (run && (stdin === 'stream' || outMode === 'stream' || errMode === 'stream')) {
+      throw new ExecError('BAD_EXEC_OPTION', `${what}: 'stream' pipes are for start(); run() waits for the exit, and nobody would read them`);
+    }
     const stdio: StdioOptions = [stdin === 'ignore' ? 'ignore' : 'pipe', stdioOf(outMode), stdioOf(errMode)];
     const env = options.inheritEnv === false ? {} : { ...process.env };
     for (const [k, v] of Object.entries(options.env ?? {})) {
@@ -206,7 +211,15 @@ export class ExecHandlers {
     const child = new Child(proc, owner, options.grace ?? this.settings.grace, exitTopic, this.clock.now(), run);
     // The owner is the yielding process, so it is alive: add() cannot fail here.
     const handle = this.resources.add(owner, 'child', child, (c) => this.disown(c));
-    child.info = Object.freeze({ child: handle, osPid: proc.pid ?? 0, command, args });
+    // 'stream' pipes go into the resource table too: owned by the caller, freed with it.
+    const pipes: { stdin?: StreamHandle; stdout?: StreamHandle; stderr?: StreamHandle } = {};
+    const adopt = (name: 'stdin' | 'stdout' | 'stderr', pipe: Readable | Writable | null) => {
+      if (pipe !== null) pipes[name] = adoptStream(this.resources, owner, pipe, { name: `${name} of child #${handle.id} ("${command}")` });
+    };
+    if (stdin === 'stream') adopt('stdin', proc.stdin);
+    if (outMode === 'stream') adopt('stdout', proc.stdout);
+    if (errMode === 'stream') adopt('stderr', proc.stderr);
+    child.info = Object.freeze({ child: handle, osPid: proc.pid ?? 0, command, args, ...(Object.keys(pipes).length > 0 ? { pipes: Object.freeze(pipes) } : {}) });
     child.out = this.sink(child, 'stdout', outMode, proc.stdout);
     child.err = this.sink(child, 'stderr', errMode, proc.stderr);
     this.live.add(child);
@@ -234,7 +247,7 @@ export class ExecHandlers {
           this.stopChild(child, 'SIGTERM', child.grace);
         }, options.timeout);
       }
-      if (stdin !== 'pipe' && stdin !== 'ignore') proc.stdin?.end(stdin);
+      if (stdin !== 'pipe' && stdin !== 'ignore' && stdin !== 'stream') proc.stdin?.end(stdin);
       ready(undefined, child);
     });
     proc.once('exit', (code, signal) => {
@@ -244,9 +257,10 @@ export class ExecHandlers {
       // Nothing left to slow down: drain what is still in the pipes into the outbox.
       this.flow(child);
       // Output may still be in the pipes; 'close' comes when they are drained, unless a grandchild holds them.
+      // (A 'stream' pipe is its owner's to read to the end or close.)
       const t = setTimeout(() => {
-        proc.stdout?.destroy();
-        proc.stderr?.destroy();
+        if (outMode !== 'stream') proc.stdout?.destroy();
+        if (errMode !== 'stream') proc.stderr?.destroy();
       }, CLOSE_AFTER_EXIT_MS);
       t.unref();
       proc.once('close', () => clearTimeout(t));
@@ -257,7 +271,7 @@ export class ExecHandlers {
   }
 
   private sink(child: Child, stream: 'stdout' | 'stderr', mode: OutputMode, source: NodeJS.ReadableStream | null): Sink | null {
-    if (mode === 'ignore' || mode === 'inherit' || source === null) return null;
+    if (mode === 'ignore' || mode === 'inherit' || mode === 'stream' || source === null) return null;
     let sink: Sink;
     if (mode === 'capture') sink = { stream, source, capture: { cap: this.settings.maxCapture, chunks: [], size: 0, truncated: false }, lines: null };
     else if ('capture' in mode) sink = { stream, source, capture: { cap: mode.capture, chunks: [], size: 0, truncated: false }, lines: null };
@@ -613,13 +627,13 @@ function stdioOf(mode: OutputMode): 'ignore' | 'inherit' | 'pipe' {
 }
 
 function checkOutput(mode: unknown, what: string): void {
-  if (mode === undefined || mode === 'ignore' || mode === 'inherit' || mode === 'capture') return;
+  if (mode === undefined || mode === 'ignore' || mode === 'inherit' || mode === 'capture' || mode === 'stream') return;
   if (typeof mode === 'object' && mode !== null) {
     const m = mode as { capture?: unknown; lines?: unknown };
     if ('capture' in m && Number.isInteger(m.capture) && (m.capture as number) >= 0) return;
     if ('lines' in m && typeof m.lines === 'string' && m.lines !== '') return;
   }
-  throw new ExecError('BAD_EXEC_OPTION', `${what} must be 'ignore', 'inherit', 'capture', { capture: maxBytes } or { lines: topic }, got ${describeValue(mode)}`);
+  throw new ExecError('BAD_EXEC_OPTION', `${what} must be 'ignore', 'inherit', 'capture', 'stream', { capture: maxBytes } or { lines: topic }, got ${describeValue(mode)}`);
 }
 
 function captured(stream: 'stdout' | 'stderr', sink: Sink | null): Partial<ChildExit> {

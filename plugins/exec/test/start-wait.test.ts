@@ -113,7 +113,7 @@ describe('start and wait', () => {
       return out.map((m) => m.replace(ctx.pid, 'PID'));
     });
     expect(errors).toEqual([
-      `BAD_EXEC_OPTION: start("${node}"): stdout must be 'ignore', 'inherit', 'capture', { capture: maxBytes } or { lines: topic }, got "loud"`,
+      `BAD_EXEC_OPTION: start("${node}"): stdout must be 'ignore', 'inherit', 'capture', 'stream', { capture: maxBytes } or { lines: topic }, got "loud"`,
       `BAD_EXEC_OPTION: start("${node}"): timeout must be a finite number of ms >= 0, got -5`,
       `BAD_EXEC_OPTION: start("${node}"): env.A must be a string, got 1`,
       `BAD_EXEC_OPTION: start("${node}"): exitTopic must be a non-empty string or null, got ""`,

@@ -3,12 +3,14 @@ import { runCodecBench } from './codec.js';
 import { runDispatchBench } from './dispatch.js';
 import { runEventBench } from './events.js';
 import { runSqlBench } from './sql.js';
+import { runHttpBench } from './http.js';
 import { runSupervisorBench } from './supervisor.js';
 
 const suites: [string, () => Promise<string>][] = [
   ['Dispatch (issue: kernel)', () => runDispatchBench()],
   ['Event bus (issue: event bus)', () => runEventBench()],
   ['SQL and store (issue: sql/store)', () => runSqlBench()],
+  ['HTTP and streams (issue 10)', () => runHttpBench()],
   ['Wire codec (issue: codec)', () => runCodecBench()],
   ['Supervisors (issue 15)', () => runSupervisorBench()],
 ];

@@ -1,0 +1,347 @@
+import { isIP } from 'node:net';
+import { Readable } from 'node:stream';
+import { Agent, FormData, type Dispatcher } from 'undici';
+import { describeValue, type SwitchyardError } from '@switchyard/errors';
+import type { Pid, ResourceTable } from '@switchyard/runtime';
+import { adoptStream, streamChunks } from '@switchyard/plugin-stream';
+import type { BatchResult, HttpResponse, RequestOptions, StreamedResponse, TlsOptions } from './commands.js';
+import { HttpError, type HttpErrorCode } from './errors.js';
+import { AddressGuard } from './guard.js';
+
+export const DEFAULT_MAX_BYTES = 120 * 1024 * 1024;
+const REQUEST_KEYS = ['method', 'url', 'headers', 'query', 'json', 'form', 'multipart', 'body', 'timeout', 'maxBytes', 'redirect', 'maxRedirects', 'tls', 'socketPath', 'auth', 'stream'];
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+export interface ClientOptions {
+  /** Refuse private, loopback and link-local addresses (after DNS resolution). */
+  readonly blockPrivate: boolean;
+  /** Connections per origin; undefined = no limit. */
+  readonly connections: number | undefined;
+  readonly maxBytes: number;
+}
+
+type Body = string | Uint8Array | FormData | Readable | null;
+
+interface Prepared {
+  method: string;
+  url: URL;
+  headers: Record<string, string | string[]>;
+  /** Re-creates the body for each attempt (a redirect may resend it); null for a stream, which can be sent once. */
+  body: (() => Body) | null;
+  /** The one-shot body over a stream handle. */
+  streamBody: (() => Body) | undefined;
+  timeout: number | undefined;
+  maxBytes: number;
+  follow: boolean;
+  maxRedirects: number;
+  tls: TlsOptions | undefined;
+  socketPath: string | undefined;
+  stream: boolean;
+}
+
+const TLS_CODE = /CERT|SSL|TLS|_SIGNED|UNABLE_TO_(GET|VERIFY)|EPROTO/;
+
+function codeChain(e: unknown): string[] {
+  const out: string[] = [];
+  for (let c: unknown = e, i = 0; c instanceof Error && i < 5; c = c.cause, i++) {
+    const code = (c as { code?: unknown }).code;
+    if (typeof code === 'string') out.push(code);
+  }
+  return out;
+}
+
+/** The HTTP client of one plugin installation: its agents, its guard, its counters. */
+export class HttpClient {
+  private readonly agents = new Map<string, Agent>();
+  private readonly guard: AddressGuard | undefined;
+  requests = 0;
+  inFlight = 0;
+
+  constructor(
+    private readonly resources: ResourceTable,
+    private readonly options: ClientOptions,
+  ) {
+    this.guard = options.blockPrivate ? new AddressGuard() : undefined;
+  }
+
+  /** One Agent for plain requests; one more per distinct TLS / Unix socket setting. */
+  private agent(p: Prepared): Agent {
+    const key = p.tls === undefined && p.socketPath === undefined ? '' : JSON.stringify([p.tls, p.socketPath]);
+    let a = this.agents.get(key);
+    if (a === undefined) {
+      const connect: Record<string, unknown> = {};
+      if (this.guard !== undefined) connect.lookup = this.guard.lookup;
+      if (p.socketPath !== undefined) connect.socketPath = p.socketPath;
+      if (p.tls !== undefined) {
+        const t = p.tls;
+        if (t.ca !== undefined) connect.ca = t.ca;
+        if (t.cert !== undefined) connect.cert = t.cert;
+        if (t.key !== undefined) connect.key = t.key;
+        if (t.servername !== undefined) connect.servername = t.servername;
+        if (t.rejectUnauthorized !== undefined) connect.rejectUnauthorized = t.rejectUnauthorized;
+      }
+      a = new Agent({ connect, ...(this.options.connections === undefined ? {} : { connections: this.options.connections }) });
+      this.agents.set(key, a);
+    }
+    return a;
+  }
+
+  get agentCount(): number {
+    return this.agents.size;
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.agents.values()];
+    this.agents.clear();
+    await Promise.all(all.map((a) => a.close().catch(() => a.destroy())));
+  }
+
+  private bad(o: Partial<RequestOptions>, message: string): HttpError {
+    return new HttpError('HTTP_BAD_ARGUMENT', typeof o.method === 'string' ? o.method.toUpperCase() : 'GET', typeof o.url === 'string' ? o.url : describeValue(o.url), message);
+  }
+
+  /** Validate options and build what a request needs; throws HTTP_BAD_ARGUMENT naming the option. */
+  prepare(o: RequestOptions, pid: Pid, signal: AbortSignal): Prepared {
+    if (typeof o !== 'object' || o === null) throw new HttpError('HTTP_BAD_ARGUMENT', 'GET', '?', `request options must be an object, got ${describeValue(o)}`);
+    for (const k of Object.keys(o)) if (!REQUEST_KEYS.includes(k)) throw this.bad(o, `${describeValue(k)} is not a request option; known: ${REQUEST_KEYS.join(', ')}`);
+    let url: URL;
+    try {
+      url = new URL(o.url);
+    } catch {
+      throw this.bad(o, `the URL ${describeValue(o.url, 200)} is not an absolute URL`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw this.bad(o, `only http: and https: URLs are supported, got ${url.protocol}`);
+    const method = (o.method ?? 'GET').toUpperCase();
+    if (!TOKEN.test(method)) throw this.bad(o, `method ${describeValue(o.method)} is not an HTTP method`);
+    const headers: Record<string, string | string[]> = {};
+    if (o.headers !== undefined) {
+      if (typeof o.headers !== 'object' || o.headers === null) throw this.bad(o, `headers must be an object, got ${describeValue(o.headers)}`);
+      for (const [k, v] of Object.entries(o.headers)) {
+        if (!TOKEN.test(k)) throw this.bad(o, `header name ${describeValue(k)} is not valid`);
+        if (typeof v === 'string') headers[k.toLowerCase()] = v;
+        else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) headers[k.toLowerCase()] = [...(v as string[])];
+        else throw this.bad(o, `header ${describeValue(k)} must be a string or an array of strings, got ${describeValue(v)}`);
+      }
+    }
+    if (o.query !== undefined) {
+      if (typeof o.query !== 'object' || o.query === null) throw this.bad(o, `query must be an object, got ${describeValue(o.query)}`);
+      for (const [k, v] of Object.entries(o.query)) {
+        for (const x of Array.isArray(v) ? v : [v]) {
+          if (typeof x !== 'string' && typeof x !== 'number' && typeof x !== 'boolean') throw this.bad(o, `query ${describeValue(k)} must be a string, number or boolean, got ${describeValue(x)}`);
+          url.searchParams.append(k, String(x));
+        }
+      }
+    }
+    // Credentials in the URL become a header: they must never appear in messages.
+    let auth = o.auth;
+    if (url.username !== '' || url.password !== '') {
+      auth ??= { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+      url.username = '';
+      url.password = '';
+    }
+    if (auth !== undefined) {
+      if (typeof auth !== 'object' || auth === null || typeof auth.username !== 'string' || typeof auth.password !== 'string') throw this.bad(o, 'auth must be { username, password } strings');
+      headers.authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+    }
+    const bodies = (['json', 'form', 'multipart', 'body'] as const).filter((k) => o[k] !== undefined);
+    if (bodies.length > 1) throw this.bad(o, `give one body, not ${bodies.join(' and ')}`);
+    let body: () => Body = () => null;
+    if (o.json !== undefined) {
+      const s = JSON.stringify(o.json);
+      if (s === undefined) throw this.bad(o, `json ${describeValue(o.json)} cannot be encoded as JSON`);
+      headers['content-type'] ??= 'application/json';
+      body = () => s;
+    } else if (o.form !== undefined) {
+      const params = new URLSearchParams();
+      for (const [k, v] of Object.entries(o.form)) for (const x of Array.isArray(v) ? v : [v]) params.append(k, String(x));
+      const s = params.toString();
+      headers['content-type'] ??= 'application/x-www-form-urlencoded';
+      body = () => s;
+    } else if (o.multipart !== undefined) {
+      const parts = Object.entries(o.multipart);
+      for (const [k, v] of parts) {
+        if (typeof v !== 'string' && (typeof v !== 'object' || v === null || typeof v.filename !== 'string' || !(typeof v.data === 'string' || v.data instanceof Uint8Array))) {
+          throw this.bad(o, `multipart field ${describeValue(k)} must be a string or { filename, data, type? }`);
+        }
+      }
+      body = () => {
+        const fd = new FormData();
+        for (const [k, v] of parts) {
+          if (typeof v === 'string') fd.append(k, v);
+          else fd.append(k, new Blob([v.data], { type: v.type ?? 'application/octet-stream' }), v.filename);
+        }
+        return fd;
+      };
+    } else if (o.body !== undefined) {
+      const b = o.body;
+      if (typeof b === 'string' || b instanceof Uint8Array) body = () => b;
+      else if (typeof b === 'object' && b !== null && (b as { kind?: unknown }).kind === 'stream') {
+        // Owner-checked now, read as undici sends.
+        const chunks = streamChunks(this.resources, pid, b, signal);
+        let used = false;
+        const once = () => {
+          if (used) return null;
+          used = true;
+          return Readable.from(chunks, { objectMode: false });
+        };
+        return this.finish(o, method, url, headers, null, once);
+      } else throw this.bad(o, `body must be bytes, a string or a stream handle, got ${describeValue(b)}`);
+    }
+    return this.finish(o, method, url, headers, body, undefined);
+  }
+
+  private finish(o: RequestOptions, method: string, url: URL, headers: Record<string, string | string[]>, body: (() => Body) | null, streamBody: (() => Body) | undefined): Prepared {
+    const timeout = o.timeout;
+    if (timeout !== undefined && !(typeof timeout === 'number' && timeout > 0 && Number.isFinite(timeout))) throw this.bad(o, `timeout must be a number of ms > 0, got ${describeValue(timeout)}`);
+    const maxBytes = o.maxBytes ?? this.options.maxBytes;
+    if (!(Number.isSafeInteger(maxBytes) && maxBytes >= 0)) throw this.bad(o, `maxBytes must be an integer >= 0, got ${describeValue(maxBytes)}`);
+    if (o.redirect !== undefined && o.redirect !== 'follow' && o.redirect !== 'manual') throw this.bad(o, `redirect must be "follow" or "manual", got ${describeValue(o.redirect)}`);
+    const maxRedirects = o.maxRedirects ?? 20;
+    if (!(Number.isInteger(maxRedirects) && maxRedirects >= 0)) throw this.bad(o, `maxRedirects must be an integer >= 0, got ${describeValue(maxRedirects)}`);
+    if (o.socketPath !== undefined && (typeof o.socketPath !== 'string' || o.socketPath === '')) throw this.bad(o, 'socketPath must be a non-empty path');
+    if (o.tls !== undefined && (typeof o.tls !== 'object' || o.tls === null)) throw this.bad(o, `tls must be an object, got ${describeValue(o.tls)}`);
+    if (o.stream !== undefined && typeof o.stream !== 'boolean') throw this.bad(o, `stream must be true or false, got ${describeValue(o.stream)}`);
+    return {
+      method,
+      url,
+      headers,
+      body,
+      streamBody,
+      timeout,
+      maxBytes,
+      follow: o.redirect !== 'manual',
+      maxRedirects,
+      tls: o.tls,
+      socketPath: o.socketPath,
+      stream: o.stream === true,
+    };
+  }
+
+  private fail(code: HttpErrorCode, p: Prepared, message: string, cause?: unknown): HttpError {
+    return new HttpError(code, p.method, p.url.href, message, cause === undefined ? undefined : { cause });
+  }
+
+  private mapError(e: unknown, p: Prepared, timedOut: boolean, aborted: boolean): HttpError {
+    if (e instanceof HttpError) return e;
+    if (timedOut) return this.fail('HTTP_TIMEOUT', p, `no complete response within ${p.timeout} ms`, e);
+    if (aborted) return this.fail('HTTP_ABORTED', p, 'the request was aborted (its process ended or gave up the yield)', e);
+    const codes = codeChain(e);
+    const msg = e instanceof Error ? e.message : String(e);
+    if (codes.includes('SY_HTTP_BLOCKED')) return this.fail('HTTP_BLOCKED', p, `refused: ${msg}`, e);
+    if (codes.some((c) => c === 'UND_ERR_HEADERS_TIMEOUT' || c === 'UND_ERR_BODY_TIMEOUT' || c === 'UND_ERR_CONNECT_TIMEOUT' || c === 'ETIMEDOUT')) {
+      return this.fail('HTTP_TIMEOUT', p, msg, e);
+    }
+    if (codes.some((c) => TLS_CODE.test(c))) return this.fail('HTTP_TLS', p, `TLS failed: ${msg}`, e);
+    if (codes.some((c) => c === 'UND_ERR_ABORTED' || c === 'ABORT_ERR')) return this.fail('HTTP_ABORTED', p, msg, e);
+    if (codes.some((c) => c.startsWith('E') || c === 'UND_ERR_SOCKET' || c === 'UND_ERR_CLOSED')) return this.fail('HTTP_CONNECT', p, `connection failed: ${msg}`, e);
+    if (codes.includes('UND_ERR_INVALID_ARG')) return this.fail('HTTP_BAD_ARGUMENT', p, msg, e);
+    return this.fail('HTTP_PROTOCOL', p, msg, e);
+  }
+
+  /** One request, redirects included. Resolves to the response; rejects with an HttpError. */
+  async perform(pid: Pid, signal: AbortSignal, o: RequestOptions): Promise<HttpResponse | StreamedResponse> {
+    const p = this.prepare(o, pid, signal);
+    this.requests++;
+    this.inFlight++;
+    let timedOut = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let useSignal = signal;
+    let onAbort: (() => void) | undefined;
+    if (p.timeout !== undefined) {
+      const c = new AbortController();
+      timer = setTimeout(() => {
+        timedOut = true;
+        c.abort();
+      }, p.timeout);
+      onAbort = () => c.abort();
+      if (signal.aborted) c.abort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+      useSignal = c.signal;
+    }
+    let res: Dispatcher.ResponseData | undefined;
+    try {
+      let redirects = 0;
+      let method = p.method;
+      let makeBody = p.body ?? p.streamBody!;
+      for (;;) {
+        if (this.guard !== undefined && p.socketPath === undefined) {
+          const host = p.url.hostname.replace(/^\[|\]$/g, '');
+          if (isIP(host) !== 0 && this.guard.isBlocked(host)) throw this.fail('HTTP_BLOCKED', p, `refused: ${host} is a private, loopback or link-local address`);
+        }
+        res = await this.agent(p).request({
+          origin: p.url.origin,
+          path: p.url.pathname + p.url.search,
+          method: method as Dispatcher.HttpMethod,
+          headers: p.headers,
+          body: makeBody === null ? null : makeBody(),
+          signal: useSignal,
+        });
+        const location = res.headers.location;
+        if (!p.follow || !REDIRECTS.has(res.statusCode) || typeof location !== 'string') break;
+        const keepsBody = res.statusCode === 307 || res.statusCode === 308;
+        // A stream body was consumed by the first attempt: the 307/308 is the answer.
+        if (keepsBody && p.body === null) break;
+        if (redirects >= p.maxRedirects) {
+          await res.body.dump();
+          throw this.fail('HTTP_PROTOCOL', p, `more than ${p.maxRedirects} redirects`);
+        }
+        await res.body.dump();
+        res = undefined;
+        const next = new URL(location, p.url);
+        if (next.protocol !== 'http:' && next.protocol !== 'https:') throw this.fail('HTTP_PROTOCOL', p, `redirected to a ${next.protocol} URL`);
+        if (next.origin !== p.url.origin) delete p.headers.authorization;
+        if (!keepsBody) {
+          // As fetch: 303 (and 301/302 after a POST) continue as GET without the body.
+          if (method !== 'HEAD') method = 'GET';
+          makeBody = () => null;
+          delete p.headers['content-type'];
+        }
+        p.url = next;
+        redirects++;
+      }
+      const length = Number(res.headers['content-length'] ?? -1);
+      const head = { status: res.statusCode, headers: res.headers as Record<string, string | string[]>, url: p.url.href, redirects };
+      if (p.stream) {
+        clearTimeout(timer);
+        const body = res.body;
+        const handle = adoptStream(this.resources, pid, body, { name: `body of ${p.method} ${p.url.href}`, size: Number.isSafeInteger(length) ? length : -1 });
+        res = undefined;
+        return { ...head, body: handle };
+      }
+      if (length > p.maxBytes) throw this.fail('HTTP_TOO_LARGE', p, `the body is ${length} bytes, over maxBytes (${p.maxBytes})`);
+      const parts: Uint8Array[] = [];
+      let total = 0;
+      for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+        total += chunk.length;
+        if (total > p.maxBytes) throw this.fail('HTTP_TOO_LARGE', p, `the body is over maxBytes (${p.maxBytes})`);
+        parts.push(chunk);
+      }
+      res = undefined;
+      const buf = parts.length === 1 ? parts[0]! : Buffer.concat(parts, total);
+      return { ...head, body: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) };
+    } catch (e) {
+      throw this.mapError(e, p, timedOut, signal.aborted);
+    } finally {
+      // An unread body never holds a pooled connection.
+      if (res !== undefined && !res.body.destroyed) {
+        res.body.on('error', () => undefined);
+        res.body.destroy();
+      }
+      clearTimeout(timer);
+      if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
+      this.inFlight--;
+    }
+  }
+
+  batch(pid: Pid, signal: AbortSignal, list: readonly RequestOptions[]): Promise<BatchResult<HttpResponse | StreamedResponse>[]> {
+    return Promise.all(
+      list.map((o) =>
+        this.perform(pid, signal, o).then(
+          (response) => ({ ok: true as const, response }),
+          (error: unknown) => ({ ok: false as const, error: error as SwitchyardError }),
+        ),
+      ),
+    );
+  }
+}
