@@ -94,6 +94,6 @@ describe('race()', () => {
   });
 
   it('refuses an empty race', () => {
-    expect(() => race([])).toThrow(TypeError);
+    expect(() => race([])).toThrow(/race\(\) takes a non-empty array of commands, got an array of 0/);
   });
 });
