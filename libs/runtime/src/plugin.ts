@@ -41,6 +41,11 @@ export interface PluginSetup {
   stats?: () => Record<string, number>;
   /** Process functions spawnable by name (`rt.spawn('billing.worker', …)`). */
   processes?: Readonly<Record<string, ProcessFn<never[], unknown>>>;
+  /**
+   * The boot context for the plugins that load after this one (`ctx.boot.with(key, value)`): how a
+   * plugin offers an API to plugins that depend on it, per runtime, without module state.
+   */
+  provides?: BootContext;
 }
 
 export interface PluginSpec {

@@ -227,12 +227,13 @@ class RuntimeImpl implements Runtime {
         };
         setup = plugin.setup ? await plugin.setup(ctx) : undefined;
         if (setup !== undefined && (typeof setup !== 'object' || setup === null)) {
-          throw new PluginError(plugin.name, 'setup must return { handlers?, start?, stop?, stats?, processes? } or nothing');
+          throw new PluginError(plugin.name, 'setup must return { handlers?, start?, stop?, stats?, processes?, provides? } or nothing');
         }
         this.registerAll(plugin.name, plugin.handlers);
         this.registerAll(plugin.name, setup?.handlers);
         if (setup?.stats !== undefined) this.pluginStats.set(plugin.name, setup.stats);
         this.addProcesses(`plugin "${plugin.name}"`, setup?.processes);
+        return setup?.provides;
       },
       start: () => setup?.start?.(),
       stop: () => setup?.stop?.(),
