@@ -1,0 +1,270 @@
+import type { Handler } from '@switchyard/dispatcher';
+import { describeValue, didYouMean } from '@switchyard/errors';
+import type { ExitReason, Handle, Pid, PluginContext, ProcessFn, TimerId } from '@switchyard/runtime';
+import {
+  FunctionCommand,
+  type AsyncCallMessage,
+  type AsyncCancelCmd,
+  type AsyncStartCmd,
+  type CallCmd,
+  type FunctionContext,
+} from './commands.js';
+import { FunctionError } from './errors.js';
+import type { RegisteredFunction } from './registry.js';
+import { CodecError, decode, encode } from './wire.js';
+
+export const CALL_KIND = 'function.call';
+
+/** How a call ends: `(error)` or `(undefined, output)`; called at most once. */
+export type Done = (error: unknown, output?: unknown) => void;
+
+export interface InvokeOptions {
+  /** The call is abandoned when this aborts (no `done`); the function's own signal aborts with it. */
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+/**
+ * What other plugins (contracts) use to call functions: the registry's names and one way to run a
+ * call. Provided in the boot context under `functionsKey`.
+ */
+export interface Functions {
+  has(name: string): boolean;
+  names(): string[];
+  /**
+   * Run `name` for `caller`. Throws synchronously for what is wrong before anything runs
+   * (NO_SUCH_FUNCTION, FUNCTION_UNSERIALIZABLE input, a bad timeout); otherwise `done` is called
+   * once, later, unless `signal` aborted first.
+   */
+  invoke(caller: Pid, name: string, input: unknown, options: InvokeOptions, done: Done): void;
+}
+
+/** One started call (AsyncStart), owned by its caller in the resource table. */
+interface AsyncState {
+  readonly controller: AbortController;
+  readonly caller: Pid;
+  readonly topic: string;
+  handle: Handle<typeof CALL_KIND> | null;
+  finished: boolean;
+}
+
+function checkTimeout(name: string, timeoutMs: unknown): number | undefined {
+  if (timeoutMs === undefined) return undefined;
+  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new FunctionError('FUNCTION_BAD_ARGUMENT', `function "${name}": timeoutMs must be a finite number of ms > 0, got ${describeValue(timeoutMs)}`, { function: name });
+  }
+  return timeoutMs;
+}
+
+/** The function plugin's state for one runtime: the registry and the calls in flight. */
+export class FunctionHandlers implements Functions {
+  private running = 0;
+  private calls = 0;
+
+  constructor(
+    private readonly ctx: PluginContext,
+    private readonly registry: ReadonlyMap<string, RegisteredFunction>,
+  ) {}
+
+  has(name: string): boolean {
+    return this.registry.has(name);
+  }
+
+  names(): string[] {
+    return [...this.registry.keys()];
+  }
+
+  stats(): Record<string, number> {
+    return { functions: this.registry.size, calls: this.calls, running: this.running };
+  }
+
+  private lookup(name: unknown): RegisteredFunction {
+    const f = typeof name === 'string' ? this.registry.get(name) : undefined;
+    if (f !== undefined) return f;
+    if (typeof name !== 'string') throw new FunctionError('FUNCTION_BAD_ARGUMENT', `a function name must be a string, got ${describeValue(name)}`);
+    const known = this.names();
+    throw new FunctionError(
+      'NO_SUCH_FUNCTION',
+      `no function "${name}"${didYouMean(name, known)}${known.length === 0 ? ' (none are registered: pass functions to functionPlugin)' : ''}`,
+      { function: name },
+    );
+  }
+
+  /** The value as the other side of the wire sees it; the path of what the codec cannot carry. */
+  private cross(name: string, direction: 'input' | 'output', value: unknown): unknown {
+    try {
+      return decode(encode(value));
+    } catch (error) {
+      if (error instanceof CodecError) {
+        throw new FunctionError('FUNCTION_UNSERIALIZABLE', `function "${name}": its ${direction} cannot cross the wire: ${error.message}`, {
+          function: name,
+          direction,
+          path: error.path,
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+
+  /** An error as the caller sees it: revived through the codec, with its code. */
+  private revive(error: unknown): unknown {
+    try {
+      return decode(encode(error));
+    } catch {
+      return error;
+    }
+  }
+
+  invoke(caller: Pid, name: string, input: unknown, options: InvokeOptions, done: Done): void {
+    const f = this.lookup(name);
+    const timeoutMs = checkTimeout(f.name, options.timeoutMs);
+    const arg = this.cross(f.name, 'input', input);
+    const outer = options.signal;
+    if (outer?.aborted) return;
+    const controller = new AbortController();
+    const clock = this.ctx.clock;
+    let timer: TimerId;
+    let settled = false;
+    this.calls++;
+    this.running++;
+    const settle = (error: unknown, output?: unknown) => {
+      if (settled) return;
+      settled = true;
+      this.running--;
+      if (timer !== undefined) clock.clearTimeout(timer);
+      if (error !== undefined) {
+        done(error);
+        return;
+      }
+      let value: unknown;
+      try {
+        value = this.cross(f.name, 'output', output);
+      } catch (e) {
+        done(e);
+        return;
+      }
+      done(undefined, value);
+    };
+    outer?.addEventListener(
+      'abort',
+      () => {
+        if (settled) return;
+        settled = true;
+        this.running--;
+        if (timer !== undefined) clock.clearTimeout(timer);
+        controller.abort(outer.reason);
+      },
+      { once: true },
+    );
+    if (timeoutMs !== undefined) {
+      timer = clock.setTimeout(() => {
+        timer = undefined;
+        const error = new FunctionError('FUNCTION_TIMEOUT', `function "${f.name}" did not finish within ${timeoutMs} ms`, { function: f.name });
+        settle(error);
+        controller.abort(error);
+      }, timeoutMs);
+    }
+    if (f.generator) this.runProcess(f, caller, arg, controller.signal, settle);
+    else this.runAsync(f, caller, arg, controller.signal, settle);
+  }
+
+  private runAsync(f: RegisteredFunction, caller: Pid, input: unknown, signal: AbortSignal, settle: Done): void {
+    const fctx: FunctionContext = { name: f.name, caller, signal };
+    let result: unknown;
+    try {
+      result = (f.fn as (ctx: FunctionContext, input: unknown) => unknown)(fctx, input);
+    } catch (error) {
+      queueMicrotask(() => settle(this.revive(error)));
+      return;
+    }
+    Promise.resolve(result).then(
+      (output) => settle(undefined, output),
+      (error: unknown) => settle(this.revive(error ?? new Error(`function "${f.name}" rejected with ${describeValue(error)}`))),
+    );
+  }
+
+  private runProcess(f: RegisteredFunction, _caller: Pid, input: unknown, signal: AbortSignal, settle: Done): void {
+    const rt = this.ctx.runtime;
+    const child = rt.spawn(f.fn as ProcessFn<[unknown], unknown>, input);
+    rt.onExit(child, (reason: ExitReason) => {
+      switch (reason.kind) {
+        case 'normal':
+          settle(undefined, reason.value);
+          return;
+        case 'error':
+          settle(this.revive(reason.error));
+          return;
+        case 'terminated':
+          settle(new FunctionError('FUNCTION_CANCELLED', `function "${f.name}": its process ${child} was terminated`, { function: f.name }));
+          return;
+        case 'cancelled':
+          settle(new FunctionError('FUNCTION_CANCELLED', `function "${f.name}": its process ${child} was cancelled (${describeValue(reason.reason)})`, { function: f.name }));
+          return;
+      }
+    });
+    // The caller no longer wants the result (timeout, cancel, caller ended): stop the work, finally blocks run.
+    signal.addEventListener('abort', () => rt.terminate(child), { once: true });
+  }
+
+  // ---------------------------------------------------------------- handlers
+
+  readonly call: Handler<CallCmd> = (ctx, cmd, tag, receiver) => {
+    this.invoke(ctx.pid, cmd.name, cmd.input, { signal: ctx.signal, timeoutMs: cmd.timeoutMs }, (error, output) =>
+      receiver.completeYield(tag, output, error),
+    );
+  };
+
+  readonly asyncStart: Handler<AsyncStartCmd> = (ctx, cmd, tag, receiver) => {
+    const topic = cmd.topic;
+    if (typeof topic !== 'string' || topic === '') {
+      throw new FunctionError('FUNCTION_BAD_ARGUMENT', `startCall("${String(cmd.name)}"): topic must be a non-empty string, got ${describeValue(topic)}`, {
+        function: typeof cmd.name === 'string' ? cmd.name : undefined,
+      });
+    }
+    const { resources } = this.ctx;
+    const state: AsyncState = { controller: new AbortController(), caller: ctx.pid, topic, handle: null, finished: false };
+    // Closed by cancelCall, or disposed when the caller ends: either way the work stops.
+    const handle = resources.add(ctx.pid, CALL_KIND, state, (s) => s.controller.abort(new Error('call cancelled')));
+    state.handle = handle;
+    try {
+      this.invoke(ctx.pid, cmd.name, cmd.input, { signal: state.controller.signal, timeoutMs: cmd.timeoutMs }, (error, output) => {
+        state.finished = true;
+        resources.release(handle);
+        const result: AsyncCallMessage =
+          error === undefined ? { type: 'result', call: handle.id, ok: true, value: output } : { type: 'result', call: handle.id, ok: false, error };
+        this.ctx.deliver(state.caller, topic, result);
+        this.ctx.deliver(state.caller, topic, { type: 'done', call: handle.id, outcome: error === undefined ? 'ok' : 'error' } satisfies AsyncCallMessage);
+      });
+    } catch (error) {
+      resources.release(handle);
+      throw error;
+    }
+    receiver.completeYield(tag, handle);
+  };
+
+  readonly asyncCancel: Handler<AsyncCancelCmd> = (ctx, cmd, tag, receiver) => {
+    const handle = cmd.call as Handle | null;
+    if (typeof handle !== 'object' || handle === null || handle.kind !== CALL_KIND || typeof handle.id !== 'number') {
+      throw new FunctionError('FUNCTION_BAD_ARGUMENT', `cancelCall(): expected the handle startCall returned, got ${describeValue(handle)}`);
+    }
+    const { resources } = this.ctx;
+    if (resources.get(handle) === undefined) {
+      // Finished (its result is on the way or already read) or never started: nothing to cancel.
+      receiver.completeYield(tag, false);
+      return;
+    }
+    const state = resources.use<AsyncState>(ctx.pid, handle, CALL_KIND); // NOT_OWNER for another process's call
+    resources.close(ctx.pid, handle, CALL_KIND);
+    this.ctx.deliver(state.caller, state.topic, { type: 'done', call: handle.id, outcome: 'cancelled' } satisfies AsyncCallMessage);
+    receiver.completeYield(tag, true);
+  };
+
+  get handlers() {
+    return {
+      [FunctionCommand.Call]: this.call,
+      [FunctionCommand.AsyncStart]: this.asyncStart,
+      [FunctionCommand.AsyncCancel]: this.asyncCancel,
+    };
+  }
+}
