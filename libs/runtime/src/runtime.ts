@@ -21,6 +21,7 @@ import {
 import { Names } from './names.js';
 import { formatPid, nodeName, parsePid } from './pid.js';
 import type { Plugin, PluginContext, PluginSetup } from './plugin.js';
+import { PrincipalRegistry } from './principals.js';
 import { Proc } from './proc.js';
 import { localRelay, type Relay } from './relay.js';
 import { Resources } from './resources.js';
@@ -102,6 +103,7 @@ class RuntimeImpl implements Runtime {
   private readonly sched: Scheduler;
   private readonly postal: Postal;
   private readonly resources: Resources;
+  private readonly principals: PrincipalRegistry;
   private readonly names = new Names();
   private readonly exits: Exits;
 
@@ -125,6 +127,7 @@ class RuntimeImpl implements Runtime {
     this.sched = new Scheduler((p) => this.dispatch.step(p));
     this.postal = new Postal(this.clock, mb.capacity, mb.overflow);
     this.resources = new Resources((pid) => this.procs.get(pid));
+    this.principals = new PrincipalRegistry((pid) => this.procs.get(pid));
     this.exits = new Exits(this.procs, this.postal, this.resources, this.names, this.clock, () => this.allExited?.());
     this.dispatch.sched = this.sched;
     this.dispatch.exits = this.exits;
@@ -223,6 +226,7 @@ class RuntimeImpl implements Runtime {
           clock: this.clock,
           boot,
           resources: this.resources,
+          principals: this.principals,
           deliver: (pid, topic, payload, onTaken) => this.deliverFor(plugin.name, pid, topic, payload, onTaken),
         };
         setup = plugin.setup ? await plugin.setup(ctx) : undefined;
@@ -349,10 +353,12 @@ class RuntimeImpl implements Runtime {
       const holder = this.names.whereis(options.name);
       if (holder !== undefined) throw new NameTakenError(options.name, holder.pid);
     }
+    const principal = options.principal === undefined ? undefined : this.principals.check(options.principal);
     const pid = formatPid(this.node, ++this.pidSeq);
     const p = new Proc(this.dispatch, pid);
     if (options.trapLinks) p.trapLinks = true;
     if (options.trapCancel) p.trapCancel = true;
+    if (principal !== undefined) p.extra().principal = principal;
     if (options.mailbox !== undefined) p.extra().mailbox = mailboxOptions('spawnWith(): mailbox', options.mailbox);
     if (options.host !== undefined) {
       if (typeof options.host !== 'object' || options.host === null) throw new ArgumentError('host', `spawnWith(): host must be an object, got ${describeValue(options.host)}`);
