@@ -1,5 +1,5 @@
 import { CommandBase, type Command } from '@switchyard/dispatcher';
-import type { Pid, ProcessContext } from '@switchyard/runtime';
+import type { Pid, Principal, ProcessContext } from '@switchyard/runtime';
 
 /** Function command IDs (140–149). */
 export const FunctionCommand = {
@@ -14,6 +14,8 @@ export interface FunctionContext {
   readonly name: string;
   /** The PID of the calling process. */
   readonly caller: Pid;
+  /** Who the caller acts for (undefined: no principal). A generator function reads `ctx.principal`: its process inherits it. */
+  readonly principal: Principal | undefined;
   /** Aborts when the call is no longer wanted: timeout, cancel, or the caller ended. */
   readonly signal: AbortSignal;
 }

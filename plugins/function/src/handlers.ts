@@ -1,6 +1,6 @@
 import type { Handler } from '@switchyard/dispatcher';
 import { describeValue, didYouMean } from '@switchyard/errors';
-import type { ExitReason, Handle, Pid, PluginContext, ProcessFn, TimerId } from '@switchyard/runtime';
+import type { ExitReason, Handle, Pid, PluginContext, Principal, ProcessFn, TimerId } from '@switchyard/runtime';
 import {
   FunctionCommand,
   type AsyncCallMessage,
@@ -9,7 +9,7 @@ import {
   type CallCmd,
   type FunctionContext,
 } from './commands.js';
-import { FunctionError } from './errors.js';
+import { ForbiddenError, FunctionError } from './errors.js';
 import type { RegisteredFunction } from './registry.js';
 import { CodecError, decode, encode } from './wire.js';
 
@@ -54,6 +54,13 @@ function checkTimeout(name: string, timeoutMs: unknown): number | undefined {
     throw new FunctionError('FUNCTION_BAD_ARGUMENT', `function "${name}": timeoutMs must be a finite number of ms > 0, got ${describeValue(timeoutMs)}`, { function: name });
   }
   return timeoutMs;
+}
+
+/** FORBIDDEN naming the first of `scopes` the principal lacks. */
+export function requireScopes(target: string, scopes: readonly string[], principal: Principal | undefined): void {
+  for (const scope of scopes) {
+    if (principal === undefined || !principal.scopes.includes(scope)) throw new ForbiddenError(target, scope, principal?.actor);
+  }
 }
 
 /** The function plugin's state for one runtime: the registry and the calls in flight. */
@@ -118,6 +125,8 @@ export class FunctionHandlers implements Functions {
 
   invoke(caller: Pid, name: string, input: unknown, options: InvokeOptions, done: Done): void {
     const f = this.lookup(name);
+    const principal = this.ctx.principals.of(caller);
+    requireScopes(`function "${f.name}"`, f.scopes, principal);
     const timeoutMs = checkTimeout(f.name, options.timeoutMs);
     const arg = this.cross(f.name, 'input', input);
     const outer = options.signal;
@@ -165,12 +174,12 @@ export class FunctionHandlers implements Functions {
         controller.abort(error);
       }, timeoutMs);
     }
-    if (f.generator) this.runProcess(f, caller, arg, controller.signal, settle);
-    else this.runAsync(f, caller, arg, controller.signal, settle);
+    if (f.generator) this.runProcess(f, principal, arg, controller.signal, settle);
+    else this.runAsync(f, caller, principal, arg, controller.signal, settle);
   }
 
-  private runAsync(f: RegisteredFunction, caller: Pid, input: unknown, signal: AbortSignal, settle: Done): void {
-    const fctx: FunctionContext = { name: f.name, caller, signal };
+  private runAsync(f: RegisteredFunction, caller: Pid, principal: Principal | undefined, input: unknown, signal: AbortSignal, settle: Done): void {
+    const fctx: FunctionContext = { name: f.name, caller, principal, signal };
     let result: unknown;
     try {
       result = (f.fn as (ctx: FunctionContext, input: unknown) => unknown)(fctx, input);
@@ -184,9 +193,9 @@ export class FunctionHandlers implements Functions {
     );
   }
 
-  private runProcess(f: RegisteredFunction, _caller: Pid, input: unknown, signal: AbortSignal, settle: Done): void {
+  private runProcess(f: RegisteredFunction, principal: Principal | undefined, input: unknown, signal: AbortSignal, settle: Done): void {
     const rt = this.ctx.runtime;
-    const child = rt.spawn(f.fn as ProcessFn<[unknown], unknown>, input);
+    const child = rt.spawnWith(principal === undefined ? {} : { principal }, f.fn as ProcessFn<[unknown], unknown>, input);
     rt.onExit(child, (reason: ExitReason) => {
       switch (reason.kind) {
         case 'normal':
