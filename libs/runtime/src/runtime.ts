@@ -353,7 +353,8 @@ class RuntimeImpl implements Runtime {
       const holder = this.names.whereis(options.name);
       if (holder !== undefined) throw new NameTakenError(options.name, holder.pid);
     }
-    const principal = options.principal === undefined ? undefined : this.principals.check(options.principal);
+    // A process's own spawn (ctx.runtime.spawn…) inherits its principal: spawning never sheds or raises rights.
+    const principal = options.principal === undefined ? (this.dispatch.inBody?.x?.principal ?? undefined) : this.principals.check(options.principal);
     const pid = formatPid(this.node, ++this.pidSeq);
     const p = new Proc(this.dispatch, pid);
     if (options.trapLinks) p.trapLinks = true;

@@ -55,7 +55,7 @@ describe('principals', () => {
     await rtB.stop();
   });
 
-  it('a process may pass its own principal on, and has none unless spawned with one', async () => {
+  it('a process\'s own spawns inherit its principal; host code spawns without one', async () => {
     const box: { principals?: Principals } = {};
     const rt = createRuntime({ plugins: [issuer(box)] });
     await rt.start();
@@ -65,12 +65,15 @@ describe('principals', () => {
         const child = ctx.runtime.spawnWith({ principal: ctx.principal }, function* (c: ProcessContext) {
           resolve(c.principal);
         });
-        const bare = ctx.runtime.spawn(function* () {});
+        const plain = ctx.runtime.spawn(function* () {});
         expect(box.principals!.of(child)).toBe(carol);
-        expect(box.principals!.of(bare)).toBeUndefined();
+        expect(box.principals!.of(plain)).toBe(carol);
       });
     });
     expect(out).toBe(carol);
+    expect(box.principals!.of(rt.spawn(function* () {
+      yield { id: 9999 };
+    }))).toBeUndefined();
     expect(() => box.principals!.issue('', [])).toThrow(/actor/);
     await rt.stop();
   });
