@@ -1,4 +1,4 @@
-import { describeValue } from '@switchyard/errors';
+import { describeValue, SwitchyardError } from '@switchyard/errors';
 import { ArgumentError, SpawnError } from './errors.js';
 import type { Principals } from './plugin.js';
 import type { Proc } from './proc.js';
@@ -34,5 +34,32 @@ export class PrincipalRegistry implements Principals {
       throw new SpawnError('BAD_PRINCIPAL', `spawnWith(): principal must be one this runtime issued (a process's own ctx.principal, or one from a plugin such as security), got ${describeValue(principal)}`);
     }
     return principal as Principal;
+  }
+}
+
+/** A caller lacks a scope that something it called requires. */
+export class ForbiddenError extends SwitchyardError {
+  declare readonly code: 'FORBIDDEN';
+  /** What was refused, e.g. `function "billing.charge"`. */
+  readonly target: string;
+  /** The first required scope the caller does not have. */
+  readonly scope: string;
+  /** The caller's actor; undefined for a process that acts for no principal. */
+  readonly actor: string | undefined;
+  constructor(target: string, scope: string, actor: string | undefined) {
+    super(
+      'FORBIDDEN',
+      `${target} requires scope "${scope}", which ${actor === undefined ? 'a caller without a principal does not have' : `actor ${JSON.stringify(actor)} does not have`}`,
+    );
+    this.target = target;
+    this.scope = scope;
+    this.actor = actor;
+  }
+}
+
+/** Throw FORBIDDEN naming the first of `scopes` that `principal` lacks (all of them when there is none). */
+export function requireScopes(target: string, scopes: readonly string[], principal: Principal | undefined): void {
+  for (const scope of scopes) {
+    if (principal === undefined || !principal.scopes.includes(scope)) throw new ForbiddenError(target, scope, principal?.actor);
   }
 }
