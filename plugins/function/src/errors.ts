@@ -32,23 +32,3 @@ export class FunctionError extends SwitchyardError {
     this.sources = fields.sources;
   }
 }
-
-/** A caller lacks a scope a function (or a contract binding) requires. */
-export class ForbiddenError extends SwitchyardError {
-  declare readonly code: 'FORBIDDEN';
-  /** What was refused, e.g. `function "billing.charge"`. */
-  readonly target: string;
-  /** The first required scope the caller does not have. */
-  readonly scope: string;
-  /** The caller's actor, or undefined for a process that runs as no principal. */
-  readonly actor: string | undefined;
-  constructor(target: string, scope: string, actor: string | undefined) {
-    super(
-      'FORBIDDEN',
-      `${target} requires scope "${scope}", which ${actor === undefined ? 'a caller without a principal does not have' : `actor ${JSON.stringify(actor)} does not have`}`,
-    );
-    this.target = target;
-    this.scope = scope;
-    this.actor = actor;
-  }
-}

@@ -1,6 +1,6 @@
 import type { Handler } from '@switchyard/dispatcher';
 import { describeValue, didYouMean } from '@switchyard/errors';
-import type { ExitReason, Handle, Pid, PluginContext, Principal, ProcessFn, TimerId } from '@switchyard/runtime';
+import { requireScopes, type ExitReason, type Handle, type Pid, type PluginContext, type Principal, type ProcessFn, type TimerId } from '@switchyard/runtime';
 import {
   FunctionCommand,
   type AsyncCallMessage,
@@ -9,7 +9,7 @@ import {
   type CallCmd,
   type FunctionContext,
 } from './commands.js';
-import { ForbiddenError, FunctionError } from './errors.js';
+import { FunctionError } from './errors.js';
 import type { RegisteredFunction } from './registry.js';
 import { CodecError, decode, encode } from './wire.js';
 
@@ -54,13 +54,6 @@ function checkTimeout(name: string, timeoutMs: unknown): number | undefined {
     throw new FunctionError('FUNCTION_BAD_ARGUMENT', `function "${name}": timeoutMs must be a finite number of ms > 0, got ${describeValue(timeoutMs)}`, { function: name });
   }
   return timeoutMs;
-}
-
-/** FORBIDDEN naming the first of `scopes` the principal lacks. */
-export function requireScopes(target: string, scopes: readonly string[], principal: Principal | undefined): void {
-  for (const scope of scopes) {
-    if (principal === undefined || !principal.scopes.includes(scope)) throw new ForbiddenError(target, scope, principal?.actor);
-  }
 }
 
 /** The function plugin's state for one runtime: the registry and the calls in flight. */

@@ -1,5 +1,5 @@
 export * from './commands.js';
-export { FunctionError, ForbiddenError, type FunctionErrorCode } from './errors.js';
+export { FunctionError, type FunctionErrorCode } from './errors.js';
 export { defineFunction, type AnyFunction, type FunctionDef, type FunctionSettings, type FunctionTree } from './registry.js';
-export { requireScopes, type Done, type Functions, type InvokeOptions } from './handlers.js';
+export type { Done, Functions, InvokeOptions } from './handlers.js';
 export * from './plugin.js';

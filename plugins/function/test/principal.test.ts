@@ -1,8 +1,8 @@
 import { clockPlugin } from '@switchyard/plugin-clock';
-import { definePlugin, type Principal, type Principals, type ProcessContext } from '@switchyard/runtime';
+import { definePlugin, ForbiddenError, type Principal, type Principals, type ProcessContext } from '@switchyard/runtime';
 import { createTestRuntime } from '@switchyard/testing';
 import { describe, expect, it } from 'vitest';
-import { call, defineFunction, ForbiddenError, functionPlugin, type FunctionContext } from '../src/index.js';
+import { call, defineFunction, functionPlugin, type FunctionContext } from '../src/index.js';
 
 async function setup() {
   const box: { principals?: Principals } = {};
