@@ -18,11 +18,11 @@ export function processHandlers(rt: Runtime, principals: Principals) {
   // A child acts for whom its parent acts for: spawning is never a way to shed or gain rights.
   const inherit = (parent: string, options: SpawnOptions): SpawnOptions => {
     const principal = principals.of(parent);
-    return principal === undefined ? options : { ...options, principal };
+    return principal === undefined || options.principal !== undefined ? options : { ...options, principal };
   };
   const sendH: Handler<SendCmd> = (ctx, cmd, tag, r) => r.completeYield(tag, rt.send(cmd.to, cmd.topic, cmd.payload, ctx.pid));
   const spawnH: Handler<SpawnCmd> = (ctx, cmd, tag, r) =>
-    r.completeYield(tag, rt.spawnWith(inherit(ctx.pid, cmd.link ? { linkTo: ctx.pid } : {}), cmd.fn, ...(cmd.args as never[])));
+    r.completeYield(tag, rt.spawnWith(inherit(ctx.pid, cmd.link ? { ...cmd.options, linkTo: ctx.pid } : cmd.options), cmd.fn, ...(cmd.args as never[])));
   const terminateH: Handler<TerminateCmd> = (_ctx, cmd, tag, r) => r.completeYield(tag, rt.terminate(cmd.target));
   const cancelH: Handler<CancelCmd> = (_ctx, cmd, tag, r) => r.completeYield(tag, rt.cancel(cmd.target, cmd.reason));
   const monitorH: Handler<MonitorCmd> = (ctx, cmd, tag, r) => r.completeYield(tag, rt.monitor(ctx.pid, cmd.target));
