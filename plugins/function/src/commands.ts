@@ -18,6 +18,8 @@ export interface FunctionContext {
   readonly principal: Principal | undefined;
   /** Aborts when the call is no longer wanted: timeout, cancel, or the caller ended. */
   readonly signal: AbortSignal;
+  /** Values bound to the call by its caller's contract handle (empty for plain calls). A generator function gets them as its third argument. */
+  readonly context: Readonly<Record<string, unknown>>;
 }
 
 /** `async (ctx, input) => output`: runs inside the plugin, with the call's signal. */

@@ -15,6 +15,8 @@ import { CodecError, decode, encode } from './wire.js';
 
 export const CALL_KIND = 'function.call';
 
+const NO_CONTEXT: Readonly<Record<string, unknown>> = Object.freeze({});
+
 /** How a call ends: `(error)` or `(undefined, output)`; called at most once. */
 export type Done = (error: unknown, output?: unknown) => void;
 
@@ -22,6 +24,8 @@ export interface InvokeOptions {
   /** The call is abandoned when this aborts (no `done`); the function's own signal aborts with it. */
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** Given to the function as `ctx.context` (a generator function: third argument). Already wire data. */
+  context?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -167,12 +171,21 @@ export class FunctionHandlers implements Functions {
         controller.abort(error);
       }, timeoutMs);
     }
-    if (f.generator) this.runProcess(f, principal, arg, controller.signal, settle);
-    else this.runAsync(f, caller, principal, arg, controller.signal, settle);
+    const context = options.context ?? NO_CONTEXT;
+    if (f.generator) this.runProcess(f, principal, arg, context, controller.signal, settle);
+    else this.runAsync(f, caller, principal, arg, context, controller.signal, settle);
   }
 
-  private runAsync(f: RegisteredFunction, caller: Pid, principal: Principal | undefined, input: unknown, signal: AbortSignal, settle: Done): void {
-    const fctx: FunctionContext = { name: f.name, caller, principal, signal };
+  private runAsync(
+    f: RegisteredFunction,
+    caller: Pid,
+    principal: Principal | undefined,
+    input: unknown,
+    context: Readonly<Record<string, unknown>>,
+    signal: AbortSignal,
+    settle: Done,
+  ): void {
+    const fctx: FunctionContext = { name: f.name, caller, principal, signal, context };
     let result: unknown;
     try {
       result = (f.fn as (ctx: FunctionContext, input: unknown) => unknown)(fctx, input);
@@ -186,9 +199,9 @@ export class FunctionHandlers implements Functions {
     );
   }
 
-  private runProcess(f: RegisteredFunction, principal: Principal | undefined, input: unknown, signal: AbortSignal, settle: Done): void {
+  private runProcess(f: RegisteredFunction, principal: Principal | undefined, input: unknown, context: Readonly<Record<string, unknown>>, signal: AbortSignal, settle: Done): void {
     const rt = this.ctx.runtime;
-    const child = rt.spawnWith(principal === undefined ? {} : { principal }, f.fn as ProcessFn<[unknown], unknown>, input);
+    const child = rt.spawnWith(principal === undefined ? {} : { principal }, f.fn as unknown as ProcessFn<[unknown, unknown], unknown>, input, context);
     rt.onExit(child, (reason: ExitReason) => {
       switch (reason.kind) {
         case 'normal':
