@@ -99,11 +99,15 @@ export interface ProcExtra {
 }
 
 /**
- * One process. It is its own HandlerContext and ResultReceiver, so a yield allocates nothing
- * beyond what the command needs. `ctx.signal` is per yield: created when a handler reads it,
- * aborted when the process ends with the yield pending, dropped when the yield completes.
+ * One process. It is its own ProcessContext, HandlerContext and ResultReceiver, so neither a
+ * spawn nor a yield allocates a context object.
+ *
+ * `signal` serves both: read by a handler (the process is not running then) it is the yield's
+ * signal, created on first read, aborted when the process ends with the yield pending, dropped
+ * when the yield completes; read by the process's own code (while it runs) it is the process's
+ * lifetime signal.
  */
-export class Proc implements HandlerContext, ResultReceiver, ResourceOwner {
+export class Proc implements ProcessContext, HandlerContext, ResultReceiver, ResourceOwner {
   state = READY;
   body: ProcessBody | null = null;
   nextTag = 1;
@@ -119,22 +123,28 @@ export class Proc implements HandlerContext, ResultReceiver, ResourceOwner {
   recvTimer: TimerId = undefined;
   controller: AbortController | null = null;
   killPending: ExitReason | null = null;
-  exit: ExitReason | null = null;
   host: ProcessHost | null = null;
   owned: Set<ResourceEntry> | null = null;
   x: ProcExtra | null = null;
   trapLinks = false;
   trapCancel = false;
-  readonly ctx: ProcessContext;
 
   constructor(
     readonly k: Kernel,
     readonly pid: Pid,
-  ) {
-    this.ctx = new ProcCtx(this);
+  ) {}
+
+  /** Who this process acts for; set at spawn, read-only (no setter: assignment throws). */
+  get principal(): Principal | undefined {
+    return this.x?.principal ?? undefined;
+  }
+
+  get runtime(): Runtime {
+    return this.k.runtime;
   }
 
   get signal(): AbortSignal {
+    if (this.state === RUNNING) return this.lifeSignal();
     if (this.controller === null) {
       this.controller = new AbortController();
       if (this.state === DONE) this.controller.abort(new Error(`process ${this.pid} has ended`));
@@ -173,6 +183,15 @@ export class Proc implements HandlerContext, ResultReceiver, ResourceOwner {
     k.duplicateCompletions++;
   }
 
+  private lifeSignal(): AbortSignal {
+    const x = this.extra();
+    if (x.life === null) {
+      x.life = new AbortController();
+      if (this.state === DONE) x.life.abort(new Error(`process ${this.pid} has ended`));
+    }
+    return x.life.signal;
+  }
+
   extra(): ProcExtra {
     return (this.x ??= { exitHooks: null, topo: null, names: null, mailbox: null, life: null, principal: null });
   }
@@ -184,39 +203,5 @@ export class Proc implements HandlerContext, ResultReceiver, ResourceOwner {
 
   get topo(): Topology | null {
     return this.x === null ? null : this.x.topo;
-  }
-}
-
-/** The ProcessContext a process function receives: a view of its Proc. */
-class ProcCtx implements ProcessContext {
-  constructor(private readonly p: Proc) {}
-  get pid(): Pid {
-    return this.p.pid;
-  }
-  get runtime(): Runtime {
-    return this.p.k.runtime;
-  }
-  get signal(): AbortSignal {
-    const x = this.p.extra();
-    if (x.life === null) {
-      x.life = new AbortController();
-      if (this.p.state === DONE) x.life.abort(new Error(`process ${this.p.pid} has ended`));
-    }
-    return x.life.signal;
-  }
-  get trapLinks(): boolean {
-    return this.p.trapLinks;
-  }
-  set trapLinks(v: boolean) {
-    this.p.trapLinks = v === true;
-  }
-  get trapCancel(): boolean {
-    return this.p.trapCancel;
-  }
-  set trapCancel(v: boolean) {
-    this.p.trapCancel = v === true;
-  }
-  get principal(): Principal | undefined {
-    return this.p.x?.principal ?? undefined;
   }
 }

@@ -365,7 +365,7 @@ class RuntimeImpl implements Runtime {
       if (typeof options.host !== 'object' || options.host === null) throw new ArgumentError('host', `spawnWith(): host must be an object, got ${describeValue(options.host)}`);
       p.host = options.host;
     }
-    p.body = make(p.ctx);
+    p.body = make(p);
     this.procs.set(pid, p);
     this.spawned++;
     if (options.name !== undefined) this.names.register(options.name, p);

@@ -68,7 +68,6 @@ export class Exits implements ExitSink {
       return;
     }
     p.state = DONE;
-    p.exit = reason;
     this.procs.delete(p.pid);
     this.exited++;
     p.waitTag = 0;
@@ -81,11 +80,13 @@ export class Exits implements ExitSink {
     const mb = p.mailbox;
     p.mailbox = null;
     if (mb !== null) mb.discard();
-    const ended = new Error(`process ${p.pid} has ended`);
-    p.controller?.abort(ended);
-    p.controller = null;
+    // An Error captures a stack: only made when a signal exists to carry it.
+    if (p.controller !== null) {
+      p.controller.abort(new Error(`process ${p.pid} has ended`));
+      p.controller = null;
+    }
     const x = p.x;
-    x?.life?.abort(ended);
+    x?.life?.abort(new Error(`process ${p.pid} has ended`));
     if (suspended && p.body !== null) runFinally(p.body);
     p.body = null;
     const pending = p.pendingCmd;

@@ -43,7 +43,7 @@ describe('defects fixed in kernel v2', () => {
     expect((reason as { error: unknown }).error).toBeInstanceOf(LinkedExitError);
     expect(rt.stats().processes.live).toBe(0);
     await rt.stop();
-  });
+  }, 120_000);
 
   it('stop() is idempotent: every call gets the same promise, also during the first', async () => {
     const rt = createRuntime();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BadPidError, createRuntime, NameTakenError, NoSuchNameError, parsePid, receive, register, unregister, whereis, formatPid } from '../src/index.js';
+import { type ProcessContext, BadPidError, createRuntime, NameTakenError, NoSuchNameError, parsePid, receive, register, unregister, whereis, formatPid } from '../src/index.js';
 
 describe('PIDs', () => {
   it('parse and format round-trip; malformed PIDs throw BAD_PID naming the value', () => {
@@ -107,7 +107,7 @@ describe('process names', () => {
   it('processes registered by name at boot are spawned by name', async () => {
     const rt = createRuntime({
       processes: {
-        'billing.worker': function* (_ctx, amount: number) {
+        'billing.worker': function* (_ctx: ProcessContext, amount: number) {
           return amount * 2;
         } as never,
       },

@@ -1,4 +1,5 @@
 /** Every suite, one after another, in one process run; prints markdown for BENCHMARKS.md. */
+import { runCodecBench } from './codec.js';
 import { runDispatchBench } from './dispatch.js';
 import { runEventBench } from './events.js';
 import { runSqlBench } from './sql.js';
@@ -7,6 +8,7 @@ const suites: [string, () => Promise<string>][] = [
   ['Dispatch (issue: kernel)', () => runDispatchBench()],
   ['Event bus (issue: event bus)', () => runEventBench()],
   ['SQL and store (issue: sql/store)', () => runSqlBench()],
+  ['Wire codec (issue: codec)', () => runCodecBench()],
 ];
 const only = process.argv[2];
 for (const [title, run] of suites) {
