@@ -11,7 +11,7 @@ import {
 } from './commands.js';
 import { FunctionError } from './errors.js';
 import type { RegisteredFunction } from './registry.js';
-import { CodecError, decode, encode } from './wire.js';
+import { CodecError, cross } from './wire.js';
 
 export const CALL_KIND = 'function.call';
 
@@ -97,7 +97,7 @@ export class FunctionHandlers implements Functions {
   /** The value as the other side of the wire sees it; the path of what the codec cannot carry. */
   private cross(name: string, direction: 'input' | 'output', value: unknown): unknown {
     try {
-      return decode(encode(value));
+      return cross(value);
     } catch (error) {
       if (error instanceof CodecError) {
         throw new FunctionError('FUNCTION_UNSERIALIZABLE', `function "${name}": its ${direction} cannot cross the wire: ${error.message}`, {
@@ -114,7 +114,7 @@ export class FunctionHandlers implements Functions {
   /** An error as the caller sees it: revived through the codec, with its code. */
   private revive(error: unknown): unknown {
     try {
-      return decode(encode(error));
+      return cross(error);
     } catch {
       return error;
     }
