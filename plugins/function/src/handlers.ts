@@ -21,8 +21,11 @@ const NO_CONTEXT: Readonly<Record<string, unknown>> = Object.freeze({});
 export type Done = (error: unknown, output?: unknown) => void;
 
 export interface InvokeOptions {
-  /** The call is abandoned when this aborts (no `done`); the function's own signal aborts with it. */
-  signal?: AbortSignal;
+  /**
+   * The call is abandoned when this aborts (no `done`); the function's own signal aborts with it.
+   * A function is read only when needed (a handler's per-yield `ctx.signal` costs an AbortController).
+   */
+  signal?: AbortSignal | (() => AbortSignal);
   timeoutMs?: number;
   /** Given to the function as `ctx.context` (a generator function: third argument). Already wire data. */
   context?: Readonly<Record<string, unknown>>;
@@ -126,106 +129,83 @@ export class FunctionHandlers implements Functions {
     requireScopes(`function "${f.name}"`, f.scopes, principal);
     const timeoutMs = checkTimeout(f.name, options.timeoutMs);
     const arg = this.cross(f.name, 'input', input);
-    const outer = options.signal;
-    if (outer?.aborted) return;
-    const controller = new AbortController();
-    const clock = this.ctx.clock;
-    let timer: TimerId;
-    let settled = false;
+    const job = new Job(this, f, options.signal, done);
     this.calls++;
     this.running++;
-    const settle = (error: unknown, output?: unknown) => {
-      if (settled) return;
-      settled = true;
-      this.running--;
-      if (timer !== undefined) clock.clearTimeout(timer);
-      if (error !== undefined) {
-        done(error);
-        return;
-      }
-      let value: unknown;
-      try {
-        value = this.cross(f.name, 'output', output);
-      } catch (e) {
-        done(e);
-        return;
-      }
-      done(undefined, value);
-    };
-    outer?.addEventListener(
-      'abort',
-      () => {
-        if (settled) return;
-        settled = true;
-        this.running--;
-        if (timer !== undefined) clock.clearTimeout(timer);
-        controller.abort(outer.reason);
-      },
-      { once: true },
-    );
     if (timeoutMs !== undefined) {
-      timer = clock.setTimeout(() => {
-        timer = undefined;
+      job.timer = this.ctx.clock.setTimeout(() => {
+        job.timer = undefined;
         const error = new FunctionError('FUNCTION_TIMEOUT', `function "${f.name}" did not finish within ${timeoutMs} ms`, { function: f.name });
-        settle(error);
-        controller.abort(error);
+        job.settle(error);
+        job.abort(error);
       }, timeoutMs);
     }
     const context = options.context ?? NO_CONTEXT;
-    if (f.generator) this.runProcess(f, principal, arg, context, controller.signal, settle);
-    else this.runAsync(f, caller, principal, arg, context, controller.signal, settle);
+    if (f.generator) this.runProcess(f, principal, arg, context, job);
+    else this.runAsync(f, caller, principal, arg, context, job);
   }
 
-  private runAsync(
-    f: RegisteredFunction,
-    caller: Pid,
-    principal: Principal | undefined,
-    input: unknown,
-    context: Readonly<Record<string, unknown>>,
-    signal: AbortSignal,
-    settle: Done,
-  ): void {
-    const fctx: FunctionContext = { name: f.name, caller, principal, signal, context };
+  /** A call ended (or was abandoned): book-keeping shared by every path. */
+  finished(timer: TimerId): void {
+    this.running--;
+    if (timer !== undefined) this.ctx.clock.clearTimeout(timer);
+  }
+
+  private runAsync(f: RegisteredFunction, caller: Pid, principal: Principal | undefined, input: unknown, context: Readonly<Record<string, unknown>>, job: Job): void {
+    const fctx = new AsyncFunctionContext(f.name, caller, principal, context, job);
     let result: unknown;
     try {
       result = (f.fn as (ctx: FunctionContext, input: unknown) => unknown)(fctx, input);
     } catch (error) {
-      queueMicrotask(() => settle(this.revive(error)));
+      queueMicrotask(() => job.settle(this.revive(error)));
       return;
     }
     Promise.resolve(result).then(
-      (output) => settle(undefined, output),
-      (error: unknown) => settle(this.revive(error ?? new Error(`function "${f.name}" rejected with ${describeValue(error)}`))),
+      (output) => job.settle(undefined, output),
+      (error: unknown) => job.settle(this.revive(error ?? new Error(`function "${f.name}" rejected with ${describeValue(error)}`))),
     );
   }
 
-  private runProcess(f: RegisteredFunction, principal: Principal | undefined, input: unknown, context: Readonly<Record<string, unknown>>, signal: AbortSignal, settle: Done): void {
+  private runProcess(f: RegisteredFunction, principal: Principal | undefined, input: unknown, context: Readonly<Record<string, unknown>>, job: Job): void {
     const rt = this.ctx.runtime;
     const child = rt.spawnWith(principal === undefined ? {} : { principal }, f.fn as unknown as ProcessFn<[unknown, unknown], unknown>, input, context);
     rt.onExit(child, (reason: ExitReason) => {
       switch (reason.kind) {
         case 'normal':
-          settle(undefined, reason.value);
+          job.settle(undefined, reason.value);
           return;
         case 'error':
-          settle(this.revive(reason.error));
+          job.settle(this.revive(reason.error));
           return;
         case 'terminated':
-          settle(new FunctionError('FUNCTION_CANCELLED', `function "${f.name}": its process ${child} was terminated`, { function: f.name }));
+          job.settle(new FunctionError('FUNCTION_CANCELLED', `function "${f.name}": its process ${child} was terminated`, { function: f.name }));
           return;
         case 'cancelled':
-          settle(new FunctionError('FUNCTION_CANCELLED', `function "${f.name}": its process ${child} was cancelled (${describeValue(reason.reason)})`, { function: f.name }));
+          job.settle(new FunctionError('FUNCTION_CANCELLED', `function "${f.name}": its process ${child} was cancelled (${describeValue(reason.reason)})`, { function: f.name }));
           return;
       }
     });
     // The caller no longer wants the result (timeout, cancel, caller ended): stop the work, finally blocks run.
-    signal.addEventListener('abort', () => rt.terminate(child), { once: true });
+    job.signal().addEventListener('abort', () => rt.terminate(child), { once: true });
+  }
+
+  /** Output through the codec, or the error naming the function. */
+  deliverOutput(f: RegisteredFunction, output: unknown, done: Done): void {
+    let value: unknown;
+    try {
+      value = this.cross(f.name, 'output', output);
+    } catch (e) {
+      done(e);
+      return;
+    }
+    done(undefined, value);
   }
 
   // ---------------------------------------------------------------- handlers
 
   readonly call: Handler<CallCmd> = (ctx, cmd, tag, receiver) => {
-    this.invoke(ctx.pid, cmd.name, cmd.input, { signal: ctx.signal, timeoutMs: cmd.timeoutMs }, (error, output) =>
+    // The yield's signal, read only if the function reads its own: valid while the yield is pending.
+    this.invoke(ctx.pid, cmd.name, cmd.input, { signal: () => ctx.signal, timeoutMs: cmd.timeoutMs }, (error, output) =>
       receiver.completeYield(tag, output, error),
     );
   };
@@ -281,5 +261,79 @@ export class FunctionHandlers implements Functions {
       [FunctionCommand.AsyncStart]: this.asyncStart,
       [FunctionCommand.AsyncCancel]: this.asyncCancel,
     };
+  }
+}
+
+const NEVER = new AbortController().signal;
+
+/**
+ * One call in flight. Its AbortSignal is made only when someone reads it (the function, a
+ * generator function's watcher): an AbortController costs more than a whole call otherwise.
+ */
+class Job {
+  timer: TimerId = undefined;
+  private settled = false;
+  private controller: AbortController | null = null;
+  private reason: unknown = undefined;
+
+  constructor(
+    private readonly host: FunctionHandlers,
+    private readonly f: RegisteredFunction,
+    private readonly outer: AbortSignal | (() => AbortSignal) | undefined,
+    private readonly done: Done,
+  ) {}
+
+  settle(error: unknown, output?: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.host.finished(this.timer);
+    this.timer = undefined;
+    if (error !== undefined) this.done(error);
+    else this.host.deliverOutput(this.f, output, this.done);
+  }
+
+  /** Abort the function's signal (if it was ever read; else remember why, for a late read). */
+  abort(reason: unknown): void {
+    this.reason ??= reason;
+    this.controller?.abort(reason);
+  }
+
+  signal(): AbortSignal {
+    if (this.controller !== null) return this.controller.signal;
+    const c = new AbortController();
+    this.controller = c;
+    if (this.reason !== undefined) {
+      c.abort(this.reason);
+      return c.signal;
+    }
+    if (this.settled) return NEVER;
+    const outer = typeof this.outer === 'function' ? this.outer() : this.outer;
+    if (outer === undefined) return c.signal;
+    if (outer.aborted) this.abandon(outer.reason);
+    else outer.addEventListener('abort', () => this.abandon(outer.reason), { once: true });
+    return c.signal;
+  }
+
+  /** The caller stopped waiting: no result is delivered, the work is told to stop. */
+  private abandon(reason: unknown): void {
+    if (!this.settled) {
+      this.settled = true;
+      this.host.finished(this.timer);
+      this.timer = undefined;
+    }
+    this.abort(reason);
+  }
+}
+
+class AsyncFunctionContext implements FunctionContext {
+  constructor(
+    readonly name: string,
+    readonly caller: Pid,
+    readonly principal: Principal | undefined,
+    readonly context: Readonly<Record<string, unknown>>,
+    private readonly job: Job,
+  ) {}
+  get signal(): AbortSignal {
+    return this.job.signal();
   }
 }
