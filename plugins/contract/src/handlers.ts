@@ -32,17 +32,20 @@ interface StartedCall {
 }
 
 /** Validate with a Standard Schema; `then` gets the value or the issues. Synchronous when the schema is. */
-function validate(schema: StandardSchemaV1, value: unknown, then: (issues: readonly StandardSchemaV1.Issue[] | undefined, value: unknown) => void): void {
+function validate(schema: StandardSchemaV1, value: unknown, then: (issues: readonly StandardSchemaV1.Issue[] | undefined, value: unknown, later: boolean) => void): void {
   const r = schema['~standard'].validate(value);
   if (r instanceof Promise) {
     r.then(
-      (res) => then(res.issues, res.issues === undefined ? res.value : undefined),
-      (e: unknown) => then([{ message: `the validator failed: ${e instanceof Error ? e.message : describeValue(e)}` }], undefined),
+      (res) => then(res.issues, res.issues === undefined ? res.value : undefined, true),
+      (e: unknown) => then([{ message: `the validator failed: ${e instanceof Error ? e.message : describeValue(e)}` }], undefined, true),
     );
   } else {
-    then(r.issues, r.issues === undefined ? r.value : undefined);
+    then(r.issues, r.issues === undefined ? r.value : undefined, false);
   }
 }
+
+/** Read a signal given as itself or lazily. */
+const signalOf = (s: AbortSignal | (() => AbortSignal)): AbortSignal => (typeof s === 'function' ? s() : s);
 
 /** The contract plugin's state for one runtime. */
 export class ContractHandlers {
@@ -93,7 +96,7 @@ export class ContractHandlers {
   }
 
   /** Validate input → call the bound function → validate output. `done` once, unless `signal` aborted. */
-  private run(caller: Pid, open: OpenContract, method: unknown, input: unknown, signal: AbortSignal, timeoutMs: number | undefined, done: Done): void {
+  private run(caller: Pid, open: OpenContract, method: unknown, input: unknown, signal: AbortSignal | (() => AbortSignal), timeoutMs: number | undefined, done: Done): void {
     const { binding } = open;
     const contract = binding.contract;
     const fn = typeof method === 'string' ? binding.methods.get(method) : undefined;
@@ -120,14 +123,15 @@ export class ContractHandlers {
       );
     };
     this.calls++;
-    validate(schemas.input, input, (issues, value) => {
-      if (signal.aborted) return;
+    validate(schemas.input, input, (issues, value, later) => {
+      // After an async validator the caller may have gone; a synchronous one cannot tell.
+      if (later && signalOf(signal).aborted) return;
       if (issues !== undefined) return done(refuse('CONTRACT_INPUT', issues));
       try {
         this.functions.invoke(caller, fn, value, { signal, timeoutMs, context: open.context }, (error, output) => {
           if (error !== undefined) return done(error);
-          validate(schemas.output, output, (outIssues, outValue) => {
-            if (signal.aborted) return;
+          validate(schemas.output, output, (outIssues, outValue, later) => {
+            if (later && signalOf(signal).aborted) return;
             if (outIssues !== undefined) return done(refuse('CONTRACT_OUTPUT', outIssues));
             done(undefined, outValue);
           });
@@ -160,7 +164,8 @@ export class ContractHandlers {
 
   readonly callH: Handler<ContractCallCmd> = (ctx, cmd, tag, receiver) => {
     const open = this.ctx.resources.use<OpenContract>(ctx.pid, cmd.handle, HANDLE_KIND);
-    this.run(ctx.pid, open, cmd.method, cmd.input, ctx.signal, cmd.timeoutMs, (error, output) => receiver.completeYield(tag, output, error));
+    // The yield's signal, read only when needed (valid while the yield is pending).
+    this.run(ctx.pid, open, cmd.method, cmd.input, () => ctx.signal, cmd.timeoutMs, (error, output) => receiver.completeYield(tag, output, error));
   };
 
   readonly asyncCallH: Handler<AsyncCallCmd> = (ctx, cmd, tag, receiver) => {
