@@ -2,6 +2,7 @@
 import { runCodecBench } from './codec.js';
 import { runDispatchBench } from './dispatch.js';
 import { runEventBench } from './events.js';
+import { runFunctionBench } from './functions.js';
 import { runSqlBench } from './sql.js';
 
 const suites: [string, () => Promise<string>][] = [
@@ -9,6 +10,7 @@ const suites: [string, () => Promise<string>][] = [
   ['Event bus (issue: event bus)', () => runEventBench()],
   ['SQL and store (issue: sql/store)', () => runSqlBench()],
   ['Wire codec (issue: codec)', () => runCodecBench()],
+  ['Functions, contracts and tokens (issue 12)', () => runFunctionBench()],
 ];
 const only = process.argv[2];
 for (const [title, run] of suites) {
