@@ -4,11 +4,13 @@ import type { Pid, PluginContext, ResourceTable, Runtime } from '@switchyard/run
 import { EventCommand, type PublishCmd, type SubscribeCmd, type SubscriptionHandle, type UnsubscribeCmd } from './commands.js';
 import { checkEvent, checkSubscribe } from './errors.js';
 
-/** The event of a subscription that sits unread in its owner's mailbox: the subscription's one credit. */
-interface Flight {
-  done: boolean;
-  /** Resolves the promise that holds the subscription's channel while the event is unread. */
-  release: (() => void) | null;
+/**
+ * Of a subscription's `bufferSize`, how many events may sit unread in the owner's mailbox; the
+ * rest wait in the bus channel, where the overflow policy applies. A quarter, from 1 to 64: a
+ * reader that keeps up gets events in batches, and `dropOldest` still keeps mostly the newest.
+ */
+function mailboxWindow(bufferSize: number): number {
+  return Math.min(64, Math.max(1, Math.floor(bufferSize / 4)));
 }
 
 /** One process subscription: a bus Subscriber whose handler delivers to the owner's mailbox. */
@@ -16,7 +18,10 @@ class Sub {
   handle: SubscriptionHandle | undefined = undefined;
   subscriber: Subscriber | null = null;
   closed = false;
-  flight: Flight | null = null;
+  /** Events delivered to the owner's mailbox and not yet read or discarded. */
+  unread = 0;
+  /** Resolves the promise that holds the subscription's channel while `window` events are unread. */
+  private hold: (() => void) | null = null;
   /** Events the owner received. */
   taken = 0;
   /** Events the owner's mailbox refused (full under policy 'error') or that found no process. */
@@ -27,6 +32,8 @@ class Sub {
     /** Owner until the handle exists (events may arrive before the subscribe yield completes). */
     readonly creator: Pid,
     readonly topic: string,
+    /** How many events may sit unread in the mailbox; the rest wait in the channel. */
+    readonly window: number,
     /** The subscribe yield's signal: aborted if the yield was abandoned before the bus answered. */
     public yieldSignal: AbortSignal | null,
   ) {}
@@ -35,15 +42,27 @@ class Sub {
     return this.subscriber?.dropped ?? 0;
   }
 
-  /** Let the channel go on: its held event was read, discarded, or the subscription ended. */
-  releaseFlight(): void {
-    const f = this.flight;
-    this.flight = null;
-    if (f === null) return;
-    f.done = true;
-    const release = f.release;
-    f.release = null;
-    release?.();
+  /** The credit callback of every delivery (one function per subscription, none per event). */
+  readonly onTaken = (taken: boolean): void => {
+    if (taken) this.taken++;
+    else this.lost++;
+    this.unread--;
+    if (this.unread < this.window) this.release();
+  };
+
+  /** The channel must wait: `window` events are unread. */
+  wait(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.hold = resolve;
+    });
+  }
+
+  /** Let the channel go on (room in the window, or the subscription ended). */
+  release(): void {
+    const h = this.hold;
+    if (h === null) return;
+    this.hold = null;
+    h();
   }
 }
 
@@ -102,9 +121,9 @@ export class EventHandlers {
     const pid = ctx.pid;
     // This yield's signal, read now: aborted if the process ends (or a race drops the yield) before the bus answers.
     const signal = ctx.signal;
-    const s = new Sub(pid, c.topic, signal);
+    const s = new Sub(pid, c.topic, mailboxWindow(c.bufferSize), signal);
     Subscriber.start(this.runtime.bus, c.system, c.kind, (event) => this.push(s, event), {
-      bufferSize: c.bufferSize - 1,
+      bufferSize: c.bufferSize - mailboxWindow(c.bufferSize),
       overflow: c.overflow,
       onError: () => void this.handlerErrors++,
     }).then(
@@ -130,32 +149,26 @@ export class EventHandlers {
     );
   };
 
-  /** The subscriber's handler: one event to the owner's mailbox; a promise holds the channel while it is unread. */
+  /**
+   * The subscriber's handler: the event goes to the owner's mailbox; once `window` of them are
+   * unread, a promise holds the channel (so later events meet its buffer and overflow policy).
+   */
   private push(s: Sub, event: Event): Promise<void> | undefined {
     if (s.closed) return undefined;
     // Before the handle exists the creator owns it, unless it no longer waits for it.
     if (s.handle === undefined && s.yieldSignal?.aborted === true) return undefined;
     const owner = s.handle === undefined ? s.creator : this.resources.ownerOf(s.handle);
     if (owner === undefined) return undefined;
-    const f: Flight = { done: false, release: null };
-    s.flight = f;
-    const r = this.deliver(owner, s.topic, event, (taken) => {
-      if (taken) s.taken++;
-      else s.lost++;
-      if (s.flight === f) s.releaseFlight();
-      else f.done = true;
-    });
+    // Counted first: onTaken may run inside deliver (a waiting receive took it, or the mailbox dropped it).
+    s.unread++;
+    const r = this.deliver(owner, s.topic, event, s.onTaken);
     if (r === 'full' || r === 'noproc') {
       // Not queued; onTaken will not be called.
+      s.unread--;
       s.refused++;
-      if (s.flight === f) s.flight = null;
       return undefined;
     }
-    // Taken at once (the process was waiting in receive) or dropped by the mailbox policy.
-    if (f.done) return undefined;
-    return new Promise<void>((resolve) => {
-      f.release = resolve;
-    });
+    return s.unread < s.window ? undefined : s.wait();
   }
 
   readonly publish: Handler<PublishCmd> = (_ctx, cmd, tag, receiver) => {
@@ -180,7 +193,7 @@ export class EventHandlers {
       this.endedLost += s.lost;
     }
     void s.subscriber?.close();
-    s.releaseFlight();
+    s.release();
   }
 
   /** At shutdown every owner has ended, so the table dropped everything; this ends what might remain. */

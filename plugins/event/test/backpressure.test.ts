@@ -7,8 +7,8 @@ import { start, stopAll, turns, until } from './helpers.js';
 afterEach(stopAll);
 
 /** Subscribes, then reads nothing until told to; then reads `n` events and returns their paths. */
-function* slow(_ctx: unknown, overflow: OverflowPolicy, n: number, out: { sub?: SubscriptionHandle }) {
-  out.sub = yield* subscribe('load', undefined, { topic: 'load', bufferSize: 8, overflow });
+function* slow(_ctx: unknown, overflow: OverflowPolicy, n: number, out: { sub?: SubscriptionHandle }, bufferSize = 8) {
+  out.sub = yield* subscribe('load', undefined, { topic: 'load', bufferSize, overflow });
   yield* receive({ topic: 'go' });
   const got: string[] = [];
   for (let i = 0; i < n; i++) got.push((yield* receive<Event>({ topic: 'load', timeout: 5000 })).payload.path);
@@ -26,8 +26,8 @@ const load = (i: number): Event => ({ system: 'load', kind: 'tick', path: String
 
 describe('a slow subscriber with bufferSize 8', () => {
   it.each<[OverflowPolicy, string[]]>([
-    // The event already in the mailbox is not recalled; the buffer keeps the newest 7.
-    ['dropOldest', ['0', '993', '994', '995', '996', '997', '998', '999']],
+    // The events already in the mailbox (2 of 8: a quarter) are not recalled; the channel keeps the newest 6.
+    ['dropOldest', ['0', '1', '994', '995', '996', '997', '998', '999']],
     ['dropNewest', ['0', '1', '2', '3', '4', '5', '6', '7']],
   ])('%s: of 1000 events it keeps 8 and counts 992 drops', async (overflow, expected) => {
     const { rt, stats } = await start();
@@ -47,6 +47,19 @@ describe('a slow subscriber with bufferSize 8', () => {
     expect(stats()).toMatchObject({ subscriptions: 0, delivered: 8, dropped: 992 });
   });
 
+  it('the smallest buffer (2): one event in the mailbox, one in the channel', async () => {
+    const { rt, stats } = await start();
+    const out: { sub?: SubscriptionHandle } = {};
+    const pid = rt.spawn(slow, 'dropOldest', 2, out, 2);
+    const exit = rt.wait(pid);
+    await until(() => stats().subscriptions === 1);
+    for (let i = 0; i < 1000; i++) rt.bus.send(load(i));
+    await until(() => rt.bus.stats().queued === 0);
+    expect(stats()).toMatchObject({ dropped: 998, delivered: 0 });
+    rt.send(pid, 'go', null);
+    expect(await exit).toEqual({ kind: 'normal', value: ['0', '999'] });
+  });
+
   it('block: the bus waits while 8 are unread, then delivers all 1000 in order, none lost', async () => {
     const { rt, stats } = await start();
     const out: { sub?: SubscriptionHandle } = {};
@@ -57,7 +70,7 @@ describe('a slow subscriber with bufferSize 8', () => {
     await until(() => rt.bus.stats().delivered === 8);
     const sentWhileHeld = rt.bus.stats().sent;
     await turns(10);
-    // Held: one event in the mailbox, seven in the subscription's buffer, the ninth waiting in the
+    // Held: two events in the mailbox, six in the subscription's channel, the ninth waiting in the
     // bus loop for room, the rest not yet dispatched.
     expect(rt.bus.stats().delivered).toBe(8);
     expect(rt.bus.stats().sent).toBe(sentWhileHeld);

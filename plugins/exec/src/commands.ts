@@ -1,4 +1,8 @@
+import { constants } from 'node:os';
 import { CommandBase } from '@switchyard/dispatcher';
+import { checkKeys, describeValue } from '@switchyard/errors';
+import type { Handle } from '@switchyard/runtime';
+import { ExecError } from './errors.js';
 
 /** Exec command IDs (150–159). */
 export const ExecCommand = {
@@ -39,9 +43,15 @@ export interface StartOptions {
   readonly exitTopic?: string | null;
 }
 
+/**
+ * A child in the runtime's resource table, owned by the process that started it (or was given it
+ * with `transfer`). Every command checks the owner: NOT_OWNER / NO_SUCH_RESOURCE otherwise.
+ */
+export type ChildHandle = Handle<'child'>;
+
 /** A started child. `child` is its handle in this runtime; `osPid` the operating system's PID. */
 export interface ChildInfo {
-  readonly child: number;
+  readonly child: ChildHandle;
   readonly osPid: number;
   readonly command: string;
   readonly args: readonly string[];
@@ -68,13 +78,13 @@ export interface ChildExit extends ChildInfo {
 
 /** Payload of a line message (`{ lines: topic }` mode). */
 export interface OutputLine {
-  readonly child: number;
+  readonly child: ChildHandle;
   readonly stream: 'stdout' | 'stderr';
   readonly line: string;
 }
 
-/** A child handle: the number, or the ChildInfo start() returned. */
-export type ChildRef = number | ChildInfo;
+/** A child: its handle, or the ChildInfo start() returned. */
+export type ChildRef = ChildHandle | ChildInfo;
 
 export const DEFAULT_EXIT_TOPIC = 'exec.exit';
 
@@ -102,7 +112,7 @@ export class RunCmd extends CommandBase<ChildExit> {
 
 export class WaitCmd extends CommandBase<ChildExit> {
   readonly id = ExecCommand.ProcessWait;
-  constructor(readonly child: number) {
+  constructor(readonly child: ChildHandle) {
     super();
   }
 }
@@ -110,7 +120,7 @@ export class WaitCmd extends CommandBase<ChildExit> {
 export class KillCmd extends CommandBase<boolean> {
   readonly id = ExecCommand.Kill;
   constructor(
-    readonly child: number,
+    readonly child: ChildHandle,
     readonly signal: NodeJS.Signals | number,
   ) {
     super();
@@ -120,7 +130,7 @@ export class KillCmd extends CommandBase<boolean> {
 export class WriteCmd extends CommandBase<void> {
   readonly id = ExecCommand.Write;
   constructor(
-    readonly child: number,
+    readonly child: ChildHandle,
     readonly data: string | Uint8Array,
   ) {
     super();
@@ -129,7 +139,7 @@ export class WriteCmd extends CommandBase<void> {
 
 export class CloseStdinCmd extends CommandBase<void> {
   readonly id = ExecCommand.CloseStdin;
-  constructor(readonly child: number) {
+  constructor(readonly child: ChildHandle) {
     super();
   }
 }
@@ -137,7 +147,7 @@ export class CloseStdinCmd extends CommandBase<void> {
 export class StopCmd extends CommandBase<boolean> {
   readonly id = ExecCommand.Stop;
   constructor(
-    readonly child: number,
+    readonly child: ChildHandle,
     readonly grace: number | undefined,
     readonly signal: NodeJS.Signals,
   ) {
@@ -145,16 +155,24 @@ export class StopCmd extends CommandBase<boolean> {
   }
 }
 
-function childId(ref: ChildRef, what: string): number {
-  const id = typeof ref === 'object' && ref !== null ? ref.child : ref;
-  if (!Number.isInteger(id) || (id as number) < 1) throw new TypeError(`${what}: expected a child handle from start(), got ${String(ref)}`);
-  return id as number;
+/** The handle inside a ChildInfo, or the value itself; the resource table judges it (NO_SUCH_RESOURCE). */
+function handleOf(ref: ChildRef): ChildHandle {
+  const inner = typeof ref === 'object' && ref !== null ? (ref as { child?: unknown }).child : undefined;
+  return (typeof inner === 'object' && inner !== null ? inner : ref) as ChildHandle;
 }
 
 function checkArgs(command: unknown, args: unknown, what: string): readonly string[] {
-  if (typeof command !== 'string' || command === '') throw new TypeError(`${what}: command must be a non-empty string`);
-  if (!Array.isArray(args) || args.some((a) => typeof a !== 'string')) throw new TypeError(`${what}: args must be an array of strings`);
+  if (typeof command !== 'string' || command === '') throw new ExecError('BAD_EXEC_ARGUMENT', `${what}: command must be a non-empty string, got ${describeValue(command)}`);
+  if (!Array.isArray(args)) throw new ExecError('BAD_EXEC_ARGUMENT', `${what}: args must be an array of strings, got ${describeValue(args)}`);
+  const i = args.findIndex((a) => typeof a !== 'string');
+  if (i >= 0) throw new ExecError('BAD_EXEC_ARGUMENT', `${what}: args[${i}] must be a string, got ${describeValue(args[i])}`);
   return Object.freeze([...(args as string[])]);
+}
+
+function checkSignal(signal: unknown, what: string): NodeJS.Signals | number {
+  if (typeof signal === 'string' && Object.hasOwn(constants.signals, signal)) return signal as NodeJS.Signals;
+  if (typeof signal === 'number' && Number.isInteger(signal) && signal >= 0) return signal;
+  throw new ExecError('BAD_EXEC_ARGUMENT', `${what}: unknown signal ${describeValue(signal)} (a name such as "SIGTERM", or a signal number)`);
 }
 
 /** Start a child process (no shell). Resolves once it is running; fails with SPAWN_FAILED if it cannot start. */
@@ -166,27 +184,31 @@ export const run = (command: string, args: readonly string[] = [], options: Star
   new RunCmd(command, checkArgs(command, args, 'run()'), options);
 
 /** Wait for a child's exit (ProcessWait, 150). Resolves at once if it has exited already. */
-export const wait = (child: ChildRef): WaitCmd => new WaitCmd(childId(child, 'wait()'));
+export const wait = (child: ChildRef): WaitCmd => new WaitCmd(handleOf(child));
 
-/** Send a signal. Resolves to false when the child has exited already. */
-export const kill = (child: ChildRef, signal: NodeJS.Signals | number = 'SIGTERM'): KillCmd => new KillCmd(childId(child, 'kill()'), signal);
+/** Send a signal (BAD_EXEC_ARGUMENT for an unknown one). Resolves to false when the child has exited already. */
+export const kill = (child: ChildRef, signal: NodeJS.Signals | number = 'SIGTERM'): KillCmd => new KillCmd(handleOf(child), checkSignal(signal, 'kill()'));
 
 /** Write to the child's stdin (started with `stdin: 'pipe'`). Resolves when the data is handed to the OS. */
 export const writeStdin = (child: ChildRef, data: string | Uint8Array): WriteCmd => {
-  if (typeof data !== 'string' && !(data instanceof Uint8Array)) throw new TypeError('writeStdin(): data must be a string or bytes');
-  return new WriteCmd(childId(child, 'writeStdin()'), data);
+  if (typeof data !== 'string' && !(data instanceof Uint8Array)) throw new ExecError('BAD_EXEC_ARGUMENT', `writeStdin(): data must be a string or bytes, got ${describeValue(data)}`);
+  return new WriteCmd(handleOf(child), data);
 };
 
 /** Close the child's stdin (end of input). */
-export const closeStdin = (child: ChildRef): CloseStdinCmd => new CloseStdinCmd(childId(child, 'closeStdin()'));
+export const closeStdin = (child: ChildRef): CloseStdinCmd => new CloseStdinCmd(handleOf(child));
 
 /**
  * Stop a child gracefully: `signal` (SIGTERM), then SIGKILL after `grace` ms. Resolves at
  * once, to false when it had exited or was already stopping; wait() for the exit.
  */
 export const stop = (child: ChildRef, options: { grace?: number; signal?: NodeJS.Signals } = {}): StopCmd => {
-  if (options.grace !== undefined && !(typeof options.grace === 'number' && options.grace >= 0 && Number.isFinite(options.grace))) {
-    throw new RangeError(`stop(): grace must be a finite number of ms >= 0, got ${String(options.grace)}`);
+  const o = checkKeys('stop()', options, ['grace', 'signal'], 'BAD_EXEC_OPTION');
+  const grace = o.grace;
+  if (grace !== undefined && !(typeof grace === 'number' && grace >= 0 && Number.isFinite(grace))) {
+    throw new ExecError('BAD_EXEC_OPTION', `stop(): grace must be a finite number of ms >= 0, got ${describeValue(grace)}`);
   }
-  return new StopCmd(childId(child, 'stop()'), options.grace, options.signal ?? 'SIGTERM');
+  const signal = o.signal === undefined ? 'SIGTERM' : checkSignal(o.signal, 'stop()');
+  if (typeof signal === 'number') throw new ExecError('BAD_EXEC_ARGUMENT', `stop(): signal must be a signal name such as "SIGINT", got ${signal}`);
+  return new StopCmd(handleOf(child), grace as number | undefined, signal);
 };

@@ -1,3 +1,4 @@
 export * from './commands.js';
-export { ExecError, ExecHandlers, type ExecErrorCode, type ExecSettings } from './handlers.js';
+export { ExecError, type ExecErrorCode } from './errors.js';
+export type { ExecStats } from './handlers.js';
 export * from './plugin.js';

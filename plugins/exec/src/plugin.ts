@@ -1,3 +1,4 @@
+import { checkKeys, intOption } from '@switchyard/errors';
 import { definePlugin, type Plugin } from '@switchyard/runtime';
 import { ExecCommand } from './commands.js';
 import { ExecHandlers } from './handlers.js';
@@ -7,28 +8,38 @@ export interface ExecPluginOptions {
   grace?: number;
   /** Default cap of captured output per stream, bytes. Default 1 MiB. */
   maxCapture?: number;
+  /**
+   * Line and exit messages of one child delivered to its owner and not yet received. When the
+   * owner falls this far behind, the plugin stops reading the child's output (the child blocks
+   * on a full pipe) until the owner catches up. Default 256.
+   */
+  maxUnread?: number;
 }
 
-export interface ExecPlugin extends Plugin {
-  /** Children started and not yet exited, in the runtime the plugin is installed in. */
-  activeChildren(): number;
-}
+/** The exec plugin value; install one value in as many runtimes as you like. */
+export type ExecPlugin = Plugin;
 
-/** The exec module: child OS processes (IDs 150–159). A child is owned by the process that started it. */
+const OPTIONS = ['grace', 'maxCapture', 'maxUnread'] as const;
+
+/**
+ * The exec module: child OS processes (IDs 150–159). A child is a resource owned by the process
+ * that started it. All state lives in what `setup` creates, one per runtime; its counters are
+ * `rt.stats().plugins.exec`.
+ */
 export function execPlugin(options: ExecPluginOptions = {}): ExecPlugin {
-  const grace = options.grace ?? 2000;
-  const maxCapture = options.maxCapture ?? 1024 * 1024;
-  if (!(typeof grace === 'number' && grace >= 0 && Number.isFinite(grace))) throw new RangeError(`execPlugin(): grace must be a finite number of ms >= 0, got ${String(grace)}`);
-  if (!(Number.isInteger(maxCapture) && maxCapture >= 0)) throw new RangeError(`execPlugin(): maxCapture must be an integer >= 0, got ${String(maxCapture)}`);
-  let handlers: ExecHandlers | undefined;
-  const plugin = definePlugin({
+  const o = checkKeys('execPlugin()', options, OPTIONS, 'BAD_EXEC_OPTION');
+  const settings = Object.freeze({
+    grace: intOption('execPlugin()', o, 'grace', 2000, { max: 0x7fffffff }, 'BAD_EXEC_OPTION'),
+    maxCapture: intOption('execPlugin()', o, 'maxCapture', 1024 * 1024, { max: 2 ** 31 - 1 }, 'BAD_EXEC_OPTION'),
+    maxUnread: intOption('execPlugin()', o, 'maxUnread', 256, { min: 1, max: 1_000_000 }, 'BAD_EXEC_OPTION'),
+  });
+  return definePlugin({
     name: 'exec',
     commands: { first: 150, last: 159 },
     commandNames: ExecCommand,
     setup: (ctx) => {
-      handlers = new ExecHandlers(ctx, { grace, maxCapture });
-      return { handlers: handlers.handlers, stop: () => handlers?.dispose() };
+      const h = new ExecHandlers(ctx, settings);
+      return { handlers: h.handlers, stats: () => h.stats(), stop: () => h.dispose() };
     },
   });
-  return Object.freeze({ ...plugin, activeChildren: () => handlers?.active ?? 0 });
 }

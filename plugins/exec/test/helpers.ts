@@ -1,14 +1,24 @@
-import { createRuntime, type Runtime } from '@switchyard/runtime';
+import { createRuntime, type Runtime, type RuntimeOptions } from '@switchyard/runtime';
 import { processPlugin } from '@switchyard/plugin-process';
 import { clockPlugin } from '@switchyard/plugin-clock';
-import { execPlugin, type ExecPlugin } from '../src/index.js';
+import { execPlugin, type ExecPlugin, type ExecPluginOptions, type ExecStats } from '../src/index.js';
+
+export interface TestRuntime extends AsyncDisposable {
+  rt: Runtime;
+  /** This runtime's exec counters (`rt.stats().plugins.exec`). */
+  stats(): ExecStats;
+}
 
 /** Real children need real time: a runtime on the system clock. */
-export async function realRuntime(grace = 300): Promise<{ rt: Runtime; exec: ExecPlugin } & AsyncDisposable> {
-  const exec = execPlugin({ grace });
-  const rt = createRuntime({ plugins: [processPlugin(), clockPlugin(), exec], stopTimeoutMs: 3000 });
+export async function realRuntime(grace = 300, options: ExecPluginOptions = {}, runtime: Partial<RuntimeOptions> = {}): Promise<TestRuntime> {
+  return install(execPlugin({ grace, ...options }), runtime);
+}
+
+/** A runtime with this exec plugin value installed (the same value may go into several runtimes). */
+export async function install(exec: ExecPlugin, runtime: Partial<RuntimeOptions> = {}): Promise<TestRuntime> {
+  const rt = createRuntime({ plugins: [processPlugin(), clockPlugin(), exec], stopTimeoutMs: 3000, ...runtime });
   await rt.start();
-  return { rt, exec, [Symbol.asyncDispose]: () => rt.stop() };
+  return { rt, stats: () => rt.stats().plugins.exec as ExecStats, [Symbol.asyncDispose]: () => rt.stop() };
 }
 
 export const node = process.execPath;

@@ -27,10 +27,10 @@ describe('no orphans', () => {
     await using t = await realRuntime(300);
     const { pid, children } = await spawnOwner(t.rt, [SLEEPER, SLEEPER, STUBBORN]);
     expect(children.every(osAlive)).toBe(true);
-    expect(t.exec.activeChildren()).toBe(3);
+    expect(t.stats().running).toBe(3);
     t.rt.terminate(pid);
     for (const c of children) expect(await gone(c)).toBe(true);
-    expect(t.exec.activeChildren()).toBe(0);
+    expect(t.stats().running).toBe(0);
   });
 
   it('a cancelled or failed owner stops its children too', async () => {
@@ -61,6 +61,6 @@ describe('no orphans', () => {
     const { children } = await spawnOwner(t.rt, [SLEEPER, STUBBORN]);
     await t.rt.stop();
     for (const c of children) expect(osAlive(c)).toBe(false);
-    expect(t.exec.activeChildren()).toBe(0);
+    expect(t.stats().running).toBe(0);
   });
 });

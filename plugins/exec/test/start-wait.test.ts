@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProcessContext } from '@switchyard/runtime';
-import { ExecCommand, ExecError, closeStdin, run, start, wait, writeStdin, type ChildExit } from '../src/index.js';
+import { ExecCommand, ExecError, closeStdin, kill, run, start, stop, wait, writeStdin, type ChildExit } from '../src/index.js';
 import { node, realRuntime } from './helpers.js';
 
 describe('start and wait', () => {
@@ -12,8 +12,8 @@ describe('start and wait', () => {
       return yield* wait(c);
     });
     expect(exit).toMatchObject({ command: node, code: 3, signal: null, timedOut: false, stopped: false, killed: false });
-    expect(wait(1).id).toBe(ExecCommand.ProcessWait);
-    expect(t.exec.activeChildren()).toBe(0);
+    expect(wait({ kind: 'child', id: 1 }).id).toBe(ExecCommand.ProcessWait);
+    expect(t.stats().running).toBe(0);
   });
 
   it('a child that exited before wait() is still waited for', async () => {
@@ -87,20 +87,21 @@ describe('start and wait', () => {
       }
     });
     expect(inDir).toContain(`cannot start "${node}" in /no/such/dir`);
-    expect(t.exec.activeChildren()).toBe(0);
+    expect(t.stats().running).toBe(0);
   });
 
   it('refuses bad options and unknown children with clear errors', async () => {
     await using t = await realRuntime();
-    const errors = await t.rt.run(function* (_ctx: ProcessContext) {
+    const errors = await t.rt.run(function* (ctx: ProcessContext) {
       const out: string[] = [];
       for (const attempt of [
         () => start(node, [], { stdout: 'loud' as never }),
         () => start(node, [], { timeout: -5 }),
         () => start(node, [], { env: { A: 1 as never } }),
         () => start(node, [], { exitTopic: '' }),
-        () => wait(999),
-        () => writeStdin(999, 'x'),
+        () => wait({ kind: 'child', id: 999 }),
+        () => writeStdin({ kind: 'child', id: 999 }, 'x'),
+        () => stop(999 as never),
       ]) {
         try {
           yield* attempt();
@@ -109,19 +110,40 @@ describe('start and wait', () => {
           out.push(`${(e as ExecError).code}: ${(e as Error).message}`);
         }
       }
-      return out;
+      return out.map((m) => m.replace(ctx.pid, 'PID'));
     });
     expect(errors).toEqual([
-      `BAD_EXEC_OPTION: start("${node}"): stdout must be 'ignore', 'inherit', 'capture', { capture: maxBytes } or { lines: topic }`,
+      `BAD_EXEC_OPTION: start("${node}"): stdout must be 'ignore', 'inherit', 'capture', { capture: maxBytes } or { lines: topic }, got "loud"`,
       `BAD_EXEC_OPTION: start("${node}"): timeout must be a finite number of ms >= 0, got -5`,
-      `BAD_EXEC_OPTION: start("${node}"): env.A must be a string`,
-      `BAD_EXEC_OPTION: start("${node}"): exitTopic must be a non-empty string or null`,
-      'NO_SUCH_CHILD: wait: no child 999 (never started here, or exited and forgotten since its owner ended)',
-      'NO_SUCH_CHILD: writeStdin: no child 999 (never started here, or exited and forgotten since its owner ended)',
+      `BAD_EXEC_OPTION: start("${node}"): env.A must be a string, got 1`,
+      `BAD_EXEC_OPTION: start("${node}"): exitTopic must be a non-empty string or null, got ""`,
+      'NO_SUCH_RESOURCE: process PID used child #999: it is closed or was never opened',
+      'NO_SUCH_RESOURCE: process PID used child #999: it is closed or was never opened',
+      'NO_SUCH_RESOURCE: process PID used 999: 999 is not a resource handle ({ kind, id })',
     ]);
-    expect(() => start('', [])).toThrow('start(): command must be a non-empty string');
-    expect(() => start(node, ['a', 1 as never])).toThrow('start(): args must be an array of strings');
-    expect(() => wait(0)).toThrow('wait(): expected a child handle from start(), got 0');
+    expect(t.stats().running).toBe(0);
+  });
+
+  it('helpers refuse bad arguments at once with coded errors', () => {
+    const codeOf = (f: () => unknown): string => {
+      try {
+        f();
+        return 'no error';
+      } catch (e) {
+        expect(e).toBeInstanceOf(ExecError);
+        return `${(e as ExecError).code}: ${(e as Error).message}`;
+      }
+    };
+    const h = { kind: 'child', id: 1 } as const;
+    expect(codeOf(() => start('', []))).toBe('BAD_EXEC_ARGUMENT: start(): command must be a non-empty string, got ""');
+    expect(codeOf(() => run(node, ['a', 1 as never]))).toBe('BAD_EXEC_ARGUMENT: run(): args[1] must be a string, got 1');
+    expect(codeOf(() => start(node, 'a b' as never))).toBe('BAD_EXEC_ARGUMENT: start(): args must be an array of strings, got "a b"');
+    expect(codeOf(() => kill(h, 'SIGNOPE' as never))).toBe('BAD_EXEC_ARGUMENT: kill(): unknown signal "SIGNOPE" (a name such as "SIGTERM", or a signal number)');
+    expect(codeOf(() => writeStdin(h, 5 as never))).toBe('BAD_EXEC_ARGUMENT: writeStdin(): data must be a string or bytes, got 5');
+    expect(codeOf(() => stop(h, { grace: -1 }))).toBe('BAD_EXEC_OPTION: stop(): grace must be a finite number of ms >= 0, got -1');
+    expect(() => stop(h, { graec: 5 } as never)).toThrow(expect.objectContaining({ code: 'BAD_EXEC_OPTION', option: 'graec' }));
+    expect(() => stop(h, { graec: 5 } as never)).toThrow('did you mean "grace"?');
+    expect(kill(h, 9).signal).toBe(9);
   });
 
   it('writing to a child started without a stdin pipe fails with STDIN_NOT_PIPED', async () => {

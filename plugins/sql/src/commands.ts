@@ -1,4 +1,5 @@
 import { CommandBase, type Command } from '@switchyard/dispatcher';
+import type { Handle } from '@switchyard/runtime';
 
 /** SQL command IDs (100–119). */
 export const SqlCommand = {
@@ -38,21 +39,23 @@ export interface ExecuteResult {
   readonly lastInsertId: number;
 }
 
-/** A prepared statement, owned by the process that prepared it. */
-export interface Statement {
+/**
+ * A prepared statement: a resource handle (`kind: 'statement'`) owned by the process that
+ * prepared it, with what it was prepared from. Only `kind` and `id` are read back: the rest
+ * describes it for the caller, and a changed copy changes nothing.
+ */
+export interface Statement extends Handle<'statement'> {
   readonly database: string;
-  readonly id: number;
   readonly sql: string;
   /** True when the statement returns rows (use stmtQuery), false otherwise (use stmtExecute). */
   readonly reader: boolean;
   /** Set for a statement made by txPrepare: it closes when that transaction ends. */
-  readonly transaction?: number;
+  readonly transaction?: Transaction;
 }
 
-/** An open transaction, owned by the process that began it. */
-export interface Transaction {
+/** An open transaction: a resource handle (`kind: 'transaction'`) owned by the process that began it. */
+export interface Transaction extends Handle<'transaction'> {
   readonly database: string;
-  readonly id: number;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { SwitchyardError } from '@switchyard/dispatcher';
+import { SwitchyardError } from '@switchyard/errors';
 
 export type SqlErrorCode =
   /** SQLite refused the statement; `sqliteCode` says why (e.g. SQLITE_CONSTRAINT_UNIQUE). */
@@ -7,17 +7,13 @@ export type SqlErrorCode =
   | 'SQL_BAD_STATEMENT'
   /** The parameters do not fit the statement (count, names, unbindable values). */
   | 'SQL_BAD_PARAMS'
-  /** A command argument has the wrong shape (not a statement/transaction handle, an unknown BEGIN mode). */
+  /** A command argument is wrong (an unknown BEGIN mode). */
   | 'SQL_BAD_ARGUMENT'
   /** sqlPlugin() options are wrong. */
   | 'SQL_BAD_OPTIONS'
   /** A database could not be opened at start. */
   | 'SQL_OPEN_FAILED'
   | 'NO_SUCH_DATABASE'
-  | 'NO_SUCH_STATEMENT'
-  | 'NO_SUCH_TRANSACTION'
-  /** A statement or transaction handle used by a process that does not own it. */
-  | 'NOT_OWNER'
   /** begin() by a process that already holds the transaction of that database. */
   | 'TX_ALREADY_OPEN'
   /** The database was closed (the runtime stopped). */

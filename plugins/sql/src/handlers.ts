@@ -1,5 +1,6 @@
 import type { Handler, HandlerContext, ResultReceiver, Tag } from '@switchyard/dispatcher';
-import type { PluginContext, Runtime } from '@switchyard/runtime';
+import { describeValue, didYouMean } from '@switchyard/errors';
+import type { Handle, Pid, PluginContext, ResourceTable } from '@switchyard/runtime';
 import {
   SqlCommand,
   type BeginCmd,
@@ -26,36 +27,41 @@ import type { ResolvedDatabase } from './options.js';
 import { WorkerLink } from './worker-link.js';
 import { Op, type Reply, type Request } from './worker-script.js';
 
+/** A transaction: a 'transaction' resource owned by the process that began it (or was given it). */
 interface Tx {
-  readonly id: number;
   readonly db: Db;
-  readonly owner: string;
+  /** Statements made by txPrepare: closed when the transaction ends. */
   readonly stmts: Set<StmtRec>;
-  readonly handle: Transaction;
+  handle: Transaction;
   open: boolean;
 }
 
+/** A prepared statement: a 'statement' resource owned by the process that prepared it (or was given it). */
 interface StmtRec {
+  /** The connection's (or worker's) id for the compiled statement; not the handle's id. */
   readonly id: number;
   readonly db: Db;
-  readonly owner: string;
   readonly sql: string;
   readonly tx: Tx | null;
+  /** Its resource handle; set once it is in the table. */
+  key: Handle<'statement'> | null;
+  /** What the owner got back, once SQLite compiled it. */
   handle: Statement | null;
+  closed: boolean;
 }
 
-/** What a process holds, freed when it ends. */
-interface Holdings {
-  readonly stmts: Set<StmtRec>;
-  readonly txs: Set<Tx>;
-}
+/**
+ * Who yielded, kept beyond the handler call: the PID and the signal of that one yield, read
+ * synchronously in the handler (a yield's signal must not be read later).
+ */
+type Caller = Pick<HandlerContext, 'pid' | 'signal'>;
 
 /** A statement that arrived while another process held the database's transaction. */
 interface Waiting {
-  readonly ctx: HandlerContext;
+  readonly caller: Caller;
   readonly tag: Tag;
   readonly receiver: ResultReceiver;
-  readonly resume: () => void;
+  readonly resume: (caller: Caller) => void;
 }
 
 const RESULT = 0;
@@ -71,15 +77,15 @@ interface Pending {
   readonly sql: string | undefined;
   /** The transaction the request runs in, to notice SQLite rolling it back on an error. */
   readonly tx: Tx | null;
-  readonly ctx: HandlerContext | null;
+  /** The signal of the yield (BEGIN only: a begin nobody waits for any more is rolled back). */
+  readonly signal: AbortSignal | null;
   readonly stmt: StmtRec | null;
 }
 
 class Db {
   conn: Connection | null = null;
   link: WorkerLink<Pending> | null = null;
-  /** The process whose transaction is open: everyone else's statements wait. */
-  holder: string | null = null;
+  /** The open transaction: every process but its owner waits. */
   tx: Tx | null = null;
   readonly waiting: Waiting[] = [];
   closed = false;
@@ -91,13 +97,14 @@ class Db {
 
 const MODES: readonly BeginMode[] = ['deferred', 'immediate', 'exclusive'];
 
-function isHandle(v: unknown): v is { id: number } {
-  return typeof v === 'object' && v !== null && typeof (v as { id?: unknown }).id === 'number';
+/** A well-formed handle of `kind` (open or not): what rollback() and stmtClose() accept as "already ended". */
+function isHandleOf(v: unknown, kind: string): v is Handle {
+  return typeof v === 'object' && v !== null && (v as Handle).kind === kind && typeof (v as Handle).id === 'number';
 }
 
 function checkParams(db: Db, sql: string, params: unknown): void {
   if (params !== undefined && (typeof params !== 'object' || params === null)) {
-    throw new SqlError('SQL_BAD_PARAMS', `database "${db.name}": parameters must be an array (positional) or an object (named), got ${params === null ? 'null' : typeof params} in statement: ${quoteSql(String(sql))}`, {
+    throw new SqlError('SQL_BAD_PARAMS', `database "${db.name}": parameters must be an array (positional) or an object (named), got ${describeValue(params)} in statement: ${quoteSql(String(sql))}`, {
       database: db.name,
       sql: String(sql),
     });
@@ -114,19 +121,34 @@ function toBuffers(rows: Record<string, unknown>[]): void {
   }
 }
 
-/** The sql plugin's state for one runtime: databases, open statements and transactions, who waits. */
+/** Counters of one installation, reported by setup's `stats` (`rt.stats().plugins.sql`). */
+export type SqlStats = {
+  /** Prepared statements open (prepare/txPrepare not yet closed). */
+  statements: number;
+  /** Transactions open. */
+  transactions: number;
+  /** Statements waiting for another process's transaction to end. */
+  waiting: number;
+  /** Requests sent to worker threads and not yet answered. */
+  inFlight: number;
+  /** Worker threads running (worker-mode databases; 0 after stop). */
+  workers: number;
+};
+
+/**
+ * The sql plugin's state for one runtime (created by `setup`): databases and who waits.
+ * Statements and transactions live in the runtime's resource table.
+ */
 export class SqlHandlers {
-  private readonly runtime: Runtime;
+  private readonly resources: ResourceTable;
   private readonly dbs = new Map<string, Db>();
-  private readonly stmts = new Map<number, StmtRec>();
-  private readonly txs = new Map<number, Tx>();
-  private readonly holdings = new Map<string, Holdings>();
+  private readonly stmts = new Set<StmtRec>();
+  private readonly txs = new Set<Tx>();
   private nextStmt = 1;
-  private nextTx = 1;
   private readonly onReplyBound = (p: Pending, r: Reply) => this.onReply(p, r);
 
-  constructor(ctx: Pick<PluginContext, 'runtime'>, databases: readonly ResolvedDatabase[]) {
-    this.runtime = ctx.runtime;
+  constructor(ctx: Pick<PluginContext, 'resources'>, databases: readonly ResolvedDatabase[]) {
+    this.resources = ctx.resources;
     for (const d of databases) this.dbs.set(d.name, new Db(d));
   }
 
@@ -160,20 +182,19 @@ export class SqlHandlers {
       const waiting = db.waiting.splice(0);
       for (const w of waiting) w.receiver.completeYield(w.tag, undefined, this.closedError(db));
       db.tx = null;
-      db.holder = null;
       if (db.conn !== null) {
         db.conn.close();
         db.conn = null;
       }
       if (db.link !== null) closing.push(db.link.close(timeoutMs));
     }
+    // Every process has ended by now, so the table disposed all statements and transactions.
     this.stmts.clear();
     this.txs.clear();
-    this.holdings.clear();
     await Promise.all(closing);
   }
 
-  stats(): { statements: number; transactions: number; waiting: number; inFlight: number; workers: number } {
+  stats(): SqlStats {
     let waiting = 0;
     let inFlight = 0;
     let workers = 0;
@@ -194,7 +215,8 @@ export class SqlHandlers {
   private db(name: string): Db {
     const db = this.dbs.get(name);
     if (db === undefined) {
-      throw new SqlError('NO_SUCH_DATABASE', `no database "${String(name)}" (configured: ${[...this.dbs.keys()].map((n) => `"${n}"`).join(', ')})`, {
+      const hint = typeof name === 'string' ? didYouMean(name, this.dbs.keys()) : '';
+      throw new SqlError('NO_SUCH_DATABASE', `no database ${describeValue(name)}${hint} (configured: ${[...this.dbs.keys()].map((n) => `"${n}"`).join(', ')})`, {
         database: String(name),
       });
     }
@@ -202,74 +224,51 @@ export class SqlHandlers {
     return db;
   }
 
-  private ownTx(ctx: HandlerContext, handle: Transaction): Tx {
-    if (!isHandle(handle)) throw new SqlError('SQL_BAD_ARGUMENT', `expected a transaction from begin(), got ${handle === null ? 'null' : typeof handle}`);
-    const tx = this.txs.get(handle.id);
-    if (tx === undefined || !tx.open) {
-      throw new SqlError('NO_SUCH_TRANSACTION', `transaction ${handle.id} on database "${String(handle.database)}" is not open: it was committed, rolled back, or its process ended`, {
-        database: handle.database,
-      });
-    }
-    if (tx.owner !== ctx.pid) {
-      throw new SqlError('NOT_OWNER', `transaction ${tx.id} on database "${tx.db.name}" belongs to process ${tx.owner}, not ${ctx.pid}`, { database: tx.db.name });
-    }
+  /** The caller's open transaction: NO_SUCH_RESOURCE / NOT_OWNER from the resource table otherwise. */
+  private ownTx(pid: Pid, handle: unknown): Tx {
+    const tx = this.resources.use<Tx>(pid, handle, 'transaction');
     if (tx.db.closed) throw this.closedError(tx.db);
     return tx;
   }
 
-  private ownStmt(ctx: HandlerContext, handle: Statement): StmtRec {
-    if (!isHandle(handle)) throw new SqlError('SQL_BAD_ARGUMENT', `expected a statement from prepare() or txPrepare(), got ${handle === null ? 'null' : typeof handle}`);
-    const s = this.stmts.get(handle.id);
-    if (s === undefined) {
-      throw new SqlError(
-        'NO_SUCH_STATEMENT',
-        `statement ${handle.id} on database "${String(handle.database)}" is closed: by stmtClose(), by the end of its transaction, or because its process ended`,
-        { database: handle.database, sql: handle.sql },
-      );
-    }
-    if (s.owner !== ctx.pid) {
-      throw new SqlError('NOT_OWNER', `statement ${s.id} on database "${s.db.name}" belongs to process ${s.owner}, not ${ctx.pid}`, { database: s.db.name, sql: s.sql });
-    }
+  /** The caller's open statement: NO_SUCH_RESOURCE / NOT_OWNER from the resource table otherwise. */
+  private ownStmt(pid: Pid, handle: unknown): StmtRec {
+    const s = this.resources.use<StmtRec>(pid, handle, 'statement');
     if (s.db.closed) throw this.closedError(s.db);
     return s;
   }
 
-  private holdingsOf(pid: string): Holdings {
-    let h = this.holdings.get(pid);
-    if (h === undefined) {
-      h = { stmts: new Set(), txs: new Set() };
-      this.holdings.set(pid, h);
-      this.runtime.onExit(pid, () => this.releaseAll(pid));
-    }
-    return h;
+  /** Whether `pid` must wait: another process's transaction is open on `db`. */
+  private busy(db: Db, pid: Pid): boolean {
+    return db.tx !== null && this.resources.ownerOf(db.tx.handle) !== pid;
   }
 
   // ------------------------------------------------------------ transactions and waiting
 
-  private wait(db: Db, ctx: HandlerContext, tag: Tag, receiver: ResultReceiver, resume: () => void): void {
-    db.waiting.push({ ctx, tag, receiver, resume });
+  /** Queue the request; `ctx.signal` is read now, while the handler runs. */
+  private wait(db: Db, ctx: Caller, tag: Tag, receiver: ResultReceiver, resume: (caller: Caller) => void): void {
+    db.waiting.push({ caller: { pid: ctx.pid, signal: ctx.signal }, tag, receiver, resume });
   }
 
   /** Run waiting statements in arrival order until one of them takes the transaction. */
   private drain(db: Db): void {
-    while (db.holder === null && db.waiting.length > 0) {
+    while (db.tx === null && db.waiting.length > 0) {
       const w = db.waiting.shift()!;
       // The process ended, or the yield was abandoned (a lost race): its turn is skipped.
-      if (w.ctx.signal.aborted) continue;
+      if (w.caller.signal.aborted) continue;
       try {
-        w.resume();
+        w.resume(w.caller);
       } catch (error) {
         w.receiver.completeYield(w.tag, undefined, error);
       }
     }
   }
 
-  private newTx(db: Db, owner: string): Tx {
-    const id = this.nextTx++;
-    const tx: Tx = { id, db, owner, stmts: new Set(), handle: Object.freeze({ database: db.name, id }), open: true };
-    this.txs.set(id, tx);
-    this.holdingsOf(owner).txs.add(tx);
-    db.holder = owner;
+  private newTx(db: Db, owner: Pid): Tx {
+    const tx: Tx = { db, stmts: new Set(), handle: undefined as unknown as Transaction, open: true };
+    const key = this.resources.add(owner, 'transaction', tx, (t) => this.abandonTx(t));
+    tx.handle = Object.freeze({ kind: 'transaction', id: key.id, database: db.name });
+    this.txs.add(tx);
     db.tx = tx;
     return tx;
   }
@@ -278,40 +277,36 @@ export class SqlHandlers {
   private endTx(tx: Tx): void {
     if (!tx.open) return;
     tx.open = false;
-    this.txs.delete(tx.id);
-    this.holdings.get(tx.owner)?.txs.delete(tx);
-    for (const s of tx.stmts) this.closeStmt(s);
+    this.txs.delete(tx);
+    this.resources.release(tx.handle);
+    for (const s of [...tx.stmts]) this.closeStmt(s);
     const db = tx.db;
     if (db.tx === tx) {
       db.tx = null;
-      db.holder = null;
       if (!db.closed) this.drain(db);
     }
   }
 
-  /** The owner ended: roll back what it left open, close its statements. */
-  private releaseAll(pid: string): void {
-    const h = this.holdings.get(pid);
-    if (h === undefined) return;
-    this.holdings.delete(pid);
-    for (const tx of [...h.txs]) {
-      const db = tx.db;
-      if (!db.closed) {
-        try {
-          if (db.conn !== null) db.conn.rollback();
-          else db.link?.post({ i: 0, o: Op.Rollback }, undefined);
-        } catch {
-          // A failed ROLLBACK (or a dead worker) leaves nothing more this process can do.
-        }
+  /** The resource's dispose: its owner ended with the transaction open. Roll it back. */
+  private abandonTx(tx: Tx): void {
+    const db = tx.db;
+    if (tx.open && !db.closed) {
+      try {
+        if (db.conn !== null) db.conn.rollback();
+        else db.link?.post({ i: 0, o: Op.Rollback }, undefined);
+      } catch {
+        // A failed ROLLBACK (or a dead worker) leaves nothing more this process can do.
       }
-      this.endTx(tx);
     }
-    for (const s of [...h.stmts]) this.closeStmt(s);
+    this.endTx(tx);
   }
 
+  /** Close a statement: out of the table, finalized in SQLite. Also the resource's dispose. */
   private closeStmt(s: StmtRec): void {
-    if (!this.stmts.delete(s.id)) return;
-    this.holdings.get(s.owner)?.stmts.delete(s);
+    if (s.closed) return;
+    s.closed = true;
+    this.stmts.delete(s);
+    if (s.key !== null) this.resources.release(s.key);
     s.tx?.stmts.delete(s);
     const db = s.db;
     if (db.closed) return;
@@ -343,8 +338,8 @@ export class SqlHandlers {
     }
   }
 
-  private pending(kind: Pending['kind'], db: Db, ctx: HandlerContext | null, tag: Tag, receiver: ResultReceiver, sql: string | undefined, stmt: StmtRec | null = null): Pending {
-    return { kind, db, tag, receiver, sql, tx: db.tx, ctx, stmt };
+  private pending(kind: Pending['kind'], db: Db, signal: AbortSignal | null, tag: Tag, receiver: ResultReceiver, sql: string | undefined, stmt: StmtRec | null = null): Pending {
+    return { kind, db, tag, receiver, sql, tx: db.tx, signal, stmt };
   }
 
   private onReply(p: Pending, r: Reply): void {
@@ -371,7 +366,7 @@ export class SqlHandlers {
       }
       case BEGIN: {
         const tx = p.tx!;
-        if (p.ctx!.signal.aborted || !tx.open) {
+        if (p.signal!.aborted || !tx.open) {
           // Nobody will ever use this transaction (the begin lost a race, or its owner ended).
           if (tx.open) {
             this.post(db, { i: 0, o: Op.Rollback }, undefined, undefined);
@@ -384,7 +379,7 @@ export class SqlHandlers {
       }
       case PREPARE: {
         const s = p.stmt!;
-        if (!this.stmts.has(s.id)) return;
+        if (s.closed) return;
         s.handle = this.stmtHandle(s, r.r === true);
         p.receiver.completeYield(p.tag, s.handle);
         return;
@@ -400,12 +395,11 @@ export class SqlHandlers {
   // ------------------------------------------------------------ statements
 
   private stmtHandle(s: StmtRec, reader: boolean): Statement {
-    return Object.freeze(
-      s.tx === null ? { database: s.db.name, id: s.id, sql: s.sql, reader } : { database: s.db.name, id: s.id, sql: s.sql, reader, transaction: s.tx.id },
-    );
+    const base = { kind: 'statement', id: s.key!.id, database: s.db.name, sql: s.sql, reader } as const;
+    return Object.freeze(s.tx === null ? base : { ...base, transaction: s.tx.handle });
   }
 
-  private doQuery(db: Db, ctx: HandlerContext, sql: string, params: Params | undefined, tag: Tag, receiver: ResultReceiver): void {
+  private doQuery(db: Db, sql: string, params: Params | undefined, tag: Tag, receiver: ResultReceiver): void {
     checkParams(db, sql, params);
     const conn = db.conn;
     if (conn !== null) {
@@ -418,10 +412,10 @@ export class SqlHandlers {
       receiver.completeYield(tag, out);
       return;
     }
-    this.post(db, { i: 0, o: Op.Query, s: sql, p: params }, this.pending(RESULT, db, ctx, tag, receiver, sql), sql);
+    this.post(db, { i: 0, o: Op.Query, s: sql, p: params }, this.pending(RESULT, db, null, tag, receiver, sql), sql);
   }
 
-  private doExecute(db: Db, ctx: HandlerContext, sql: string, params: Params | undefined, tag: Tag, receiver: ResultReceiver): void {
+  private doExecute(db: Db, sql: string, params: Params | undefined, tag: Tag, receiver: ResultReceiver): void {
     checkParams(db, sql, params);
     const conn = db.conn;
     if (conn !== null) {
@@ -434,11 +428,11 @@ export class SqlHandlers {
       receiver.completeYield(tag, out);
       return;
     }
-    this.post(db, { i: 0, o: Op.Execute, s: sql, p: params }, this.pending(RESULT, db, ctx, tag, receiver, sql), sql);
+    this.post(db, { i: 0, o: Op.Execute, s: sql, p: params }, this.pending(RESULT, db, null, tag, receiver, sql), sql);
   }
 
-  private doPrepare(db: Db, ctx: HandlerContext, tx: Tx | null, sql: string, tag: Tag, receiver: ResultReceiver): void {
-    const s: StmtRec = { id: this.nextStmt++, db, owner: ctx.pid, sql, tx, handle: null };
+  private doPrepare(db: Db, owner: Pid, tx: Tx | null, sql: string, tag: Tag, receiver: ResultReceiver): void {
+    const s: StmtRec = { id: this.nextStmt++, db, sql, tx, key: null, handle: null, closed: false };
     const conn = db.conn;
     if (conn !== null) {
       let reader: boolean;
@@ -447,27 +441,28 @@ export class SqlHandlers {
       } catch (error) {
         throw this.failed(db, error, typeof sql === 'string' ? sql : undefined);
       }
-      this.own(s);
+      this.own(s, owner);
       s.handle = this.stmtHandle(s, reader);
       receiver.completeYield(tag, s.handle);
       return;
     }
-    this.own(s);
+    // In the table before the worker answers, so that the owner's end closes it either way.
+    this.own(s, owner);
     try {
-      this.post(db, { i: 0, o: Op.Prepare, s: sql, d: s.id }, this.pending(PREPARE, db, ctx, tag, receiver, sql, s), sql);
+      this.post(db, { i: 0, o: Op.Prepare, s: sql, d: s.id }, this.pending(PREPARE, db, null, tag, receiver, sql, s), sql);
     } catch (error) {
       this.closeStmt(s);
       throw error;
     }
   }
 
-  private own(s: StmtRec): void {
-    this.stmts.set(s.id, s);
-    this.holdingsOf(s.owner).stmts.add(s);
+  private own(s: StmtRec, owner: Pid): void {
+    s.key = this.resources.add(owner, 'statement', s, (x) => this.closeStmt(x));
+    this.stmts.add(s);
     s.tx?.stmts.add(s);
   }
 
-  private doStmt(s: StmtRec, ctx: HandlerContext, params: Params | undefined, tag: Tag, receiver: ResultReceiver, asQuery: boolean): void {
+  private doStmt(s: StmtRec, params: Params | undefined, tag: Tag, receiver: ResultReceiver, asQuery: boolean): void {
     const db = s.db;
     checkParams(db, s.sql, params);
     const conn = db.conn;
@@ -481,37 +476,39 @@ export class SqlHandlers {
       receiver.completeYield(tag, out);
       return;
     }
-    this.post(db, { i: 0, o: asQuery ? Op.StmtQuery : Op.StmtExecute, d: s.id, p: params }, this.pending(RESULT, db, ctx, tag, receiver, s.sql), s.sql);
+    this.post(db, { i: 0, o: asQuery ? Op.StmtQuery : Op.StmtExecute, d: s.id, p: params }, this.pending(RESULT, db, null, tag, receiver, s.sql), s.sql);
   }
 
   // ------------------------------------------------------------ handlers
+  // A handler may run again from drain() with the Caller saved when it had to wait: that is why
+  // they take `Caller` (the PID and that yield's signal), never reading a signal later.
 
-  readonly query: Handler<QueryCmd> = (ctx, cmd, tag, receiver) => {
+  readonly query = (ctx: Caller, cmd: QueryCmd, tag: Tag, receiver: ResultReceiver): void => {
     const db = this.db(cmd.database);
-    if (db.holder !== null && db.holder !== ctx.pid) return this.wait(db, ctx, tag, receiver, () => this.query(ctx, cmd, tag, receiver));
-    this.doQuery(db, ctx, cmd.sql, cmd.params, tag, receiver);
+    if (this.busy(db, ctx.pid)) return this.wait(db, ctx, tag, receiver, (c) => this.query(c, cmd, tag, receiver));
+    this.doQuery(db, cmd.sql, cmd.params, tag, receiver);
   };
 
-  readonly execute: Handler<ExecuteCmd> = (ctx, cmd, tag, receiver) => {
+  readonly execute = (ctx: Caller, cmd: ExecuteCmd, tag: Tag, receiver: ResultReceiver): void => {
     const db = this.db(cmd.database);
-    if (db.holder !== null && db.holder !== ctx.pid) return this.wait(db, ctx, tag, receiver, () => this.execute(ctx, cmd, tag, receiver));
-    this.doExecute(db, ctx, cmd.sql, cmd.params, tag, receiver);
+    if (this.busy(db, ctx.pid)) return this.wait(db, ctx, tag, receiver, (c) => this.execute(c, cmd, tag, receiver));
+    this.doExecute(db, cmd.sql, cmd.params, tag, receiver);
   };
 
   readonly prepare: Handler<PrepareCmd> = (ctx, cmd, tag, receiver) => {
-    this.doPrepare(this.db(cmd.database), ctx, null, cmd.sql, tag, receiver);
+    this.doPrepare(this.db(cmd.database), ctx.pid, null, cmd.sql, tag, receiver);
   };
 
-  readonly begin: Handler<BeginCmd> = (ctx, cmd, tag, receiver) => {
+  readonly begin = (ctx: Caller, cmd: BeginCmd, tag: Tag, receiver: ResultReceiver): void => {
     const db = this.db(cmd.database);
     const mode = cmd.mode;
     if (!MODES.includes(mode)) {
-      throw new SqlError('SQL_BAD_ARGUMENT', `database "${db.name}": begin mode must be one of ${MODES.map((m) => `"${m}"`).join(', ')}, got ${JSON.stringify(mode) ?? String(mode)}`, { database: db.name });
+      throw new SqlError('SQL_BAD_ARGUMENT', `database "${db.name}": begin mode must be one of ${MODES.map((m) => `"${m}"`).join(', ')}, got ${describeValue(mode)}`, { database: db.name });
     }
-    if (db.holder === ctx.pid) {
-      throw new SqlError('TX_ALREADY_OPEN', `database "${db.name}": process ${ctx.pid} already has transaction ${db.tx?.id} open (no nesting; commit or roll it back first)`, { database: db.name });
+    if (db.tx !== null && !this.busy(db, ctx.pid)) {
+      throw new SqlError('TX_ALREADY_OPEN', `database "${db.name}": process ${ctx.pid} already has transaction #${db.tx.handle.id} open (no nesting; commit or roll it back first)`, { database: db.name });
     }
-    if (db.holder !== null) return this.wait(db, ctx, tag, receiver, () => this.begin(ctx, cmd, tag, receiver));
+    if (db.tx !== null) return this.wait(db, ctx, tag, receiver, (c) => this.begin(c, cmd, tag, receiver));
     const tx = this.newTx(db, ctx.pid);
     const conn = db.conn;
     if (conn !== null) {
@@ -525,59 +522,53 @@ export class SqlHandlers {
       return;
     }
     try {
-      this.post(db, { i: 0, o: Op.Begin, m: mode }, this.pending(BEGIN, db, ctx, tag, receiver, `BEGIN ${mode.toUpperCase()}`), undefined);
+      this.post(db, { i: 0, o: Op.Begin, m: mode }, this.pending(BEGIN, db, ctx.signal, tag, receiver, `BEGIN ${mode.toUpperCase()}`), undefined);
     } catch (error) {
       this.endTx(tx);
       throw error;
     }
   };
 
-  readonly stmtQuery: Handler<StmtQueryCmd> = (ctx, cmd, tag, receiver) => {
-    const s = this.ownStmt(ctx, cmd.statement);
-    const db = s.db;
-    if (db.holder !== null && db.holder !== ctx.pid) return this.wait(db, ctx, tag, receiver, () => this.stmtQuery(ctx, cmd, tag, receiver));
-    this.doStmt(s, ctx, cmd.params, tag, receiver, true);
+  readonly stmtQuery = (ctx: Caller, cmd: StmtQueryCmd, tag: Tag, receiver: ResultReceiver): void => {
+    const s = this.ownStmt(ctx.pid, cmd.statement);
+    if (this.busy(s.db, ctx.pid)) return this.wait(s.db, ctx, tag, receiver, (c) => this.stmtQuery(c, cmd, tag, receiver));
+    this.doStmt(s, cmd.params, tag, receiver, true);
   };
 
-  readonly stmtExecute: Handler<StmtExecuteCmd> = (ctx, cmd, tag, receiver) => {
-    const s = this.ownStmt(ctx, cmd.statement);
-    const db = s.db;
-    if (db.holder !== null && db.holder !== ctx.pid) return this.wait(db, ctx, tag, receiver, () => this.stmtExecute(ctx, cmd, tag, receiver));
-    this.doStmt(s, ctx, cmd.params, tag, receiver, false);
+  readonly stmtExecute = (ctx: Caller, cmd: StmtExecuteCmd, tag: Tag, receiver: ResultReceiver): void => {
+    const s = this.ownStmt(ctx.pid, cmd.statement);
+    if (this.busy(s.db, ctx.pid)) return this.wait(s.db, ctx, tag, receiver, (c) => this.stmtExecute(c, cmd, tag, receiver));
+    this.doStmt(s, cmd.params, tag, receiver, false);
   };
 
   readonly stmtClose: Handler<StmtCloseCmd> = (ctx, cmd, tag, receiver) => {
     const handle = cmd.statement;
-    if (!isHandle(handle)) throw new SqlError('SQL_BAD_ARGUMENT', `expected a statement from prepare() or txPrepare(), got ${handle === null ? 'null' : typeof handle}`);
-    const s = this.stmts.get(handle.id);
-    if (s === undefined) {
+    // Already closed (by stmtClose, its transaction's end): false, so that it is safe in cleanup paths.
+    if (isHandleOf(handle, 'statement') && this.resources.get(handle) === undefined) {
       receiver.completeYield(tag, false);
       return;
     }
-    if (s.owner !== ctx.pid) {
-      throw new SqlError('NOT_OWNER', `statement ${s.id} on database "${s.db.name}" belongs to process ${s.owner}, not ${ctx.pid}`, { database: s.db.name, sql: s.sql });
-    }
-    this.closeStmt(s);
+    this.resources.close(ctx.pid, handle, 'statement');
     receiver.completeYield(tag, true);
   };
 
   readonly txQuery: Handler<TxQueryCmd> = (ctx, cmd, tag, receiver) => {
-    const tx = this.ownTx(ctx, cmd.tx);
-    this.doQuery(tx.db, ctx, cmd.sql, cmd.params, tag, receiver);
+    const tx = this.ownTx(ctx.pid, cmd.tx);
+    this.doQuery(tx.db, cmd.sql, cmd.params, tag, receiver);
   };
 
   readonly txExecute: Handler<TxExecuteCmd> = (ctx, cmd, tag, receiver) => {
-    const tx = this.ownTx(ctx, cmd.tx);
-    this.doExecute(tx.db, ctx, cmd.sql, cmd.params, tag, receiver);
+    const tx = this.ownTx(ctx.pid, cmd.tx);
+    this.doExecute(tx.db, cmd.sql, cmd.params, tag, receiver);
   };
 
   readonly txPrepare: Handler<TxPrepareCmd> = (ctx, cmd, tag, receiver) => {
-    const tx = this.ownTx(ctx, cmd.tx);
-    this.doPrepare(tx.db, ctx, tx, cmd.sql, tag, receiver);
+    const tx = this.ownTx(ctx.pid, cmd.tx);
+    this.doPrepare(tx.db, ctx.pid, tx, cmd.sql, tag, receiver);
   };
 
   readonly commit: Handler<CommitCmd> = (ctx, cmd, tag, receiver) => {
-    const tx = this.ownTx(ctx, cmd.tx);
+    const tx = this.ownTx(ctx.pid, cmd.tx);
     const db = tx.db;
     const conn = db.conn;
     if (conn !== null) {
@@ -593,19 +584,18 @@ export class SqlHandlers {
       return;
     }
     // The worker runs requests in order, so statements let in after this one run after COMMIT.
-    this.post(db, { i: 0, o: Op.Commit }, { kind: RESULT, db, tag, receiver, sql: 'COMMIT', tx: null, ctx, stmt: null }, 'COMMIT');
+    this.post(db, { i: 0, o: Op.Commit }, { kind: RESULT, db, tag, receiver, sql: 'COMMIT', tx: null, signal: null, stmt: null }, 'COMMIT');
     this.endTx(tx);
   };
 
   readonly rollback: Handler<RollbackCmd> = (ctx, cmd, tag, receiver) => {
     const handle = cmd.tx;
-    if (!isHandle(handle)) throw new SqlError('SQL_BAD_ARGUMENT', `expected a transaction from begin(), got ${handle === null ? 'null' : typeof handle}`);
-    const known = this.txs.get(handle.id);
-    if ((known === undefined || !known.open) && Number.isInteger(handle.id) && handle.id > 0 && handle.id < this.nextTx) {
+    // Already ended (committed, rolled back, or by a failed statement): false, safe in error paths.
+    if (isHandleOf(handle, 'transaction') && this.resources.get(handle) === undefined) {
       receiver.completeYield(tag, false);
       return;
     }
-    const tx = this.ownTx(ctx, handle);
+    const tx = this.ownTx(ctx.pid, handle);
     const db = tx.db;
     const conn = db.conn;
     if (conn !== null) {
@@ -619,7 +609,7 @@ export class SqlHandlers {
       this.endTx(tx);
       return;
     }
-    this.post(db, { i: 0, o: Op.Rollback }, { kind: RESULT, db, tag, receiver, sql: 'ROLLBACK', tx: null, ctx, stmt: null }, 'ROLLBACK');
+    this.post(db, { i: 0, o: Op.Rollback }, { kind: RESULT, db, tag, receiver, sql: 'ROLLBACK', tx: null, signal: null, stmt: null }, 'ROLLBACK');
     this.endTx(tx);
   };
 

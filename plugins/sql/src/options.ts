@@ -1,3 +1,4 @@
+import { describeValue } from '@switchyard/errors';
 import { SqlError } from './errors.js';
 
 export type SqlMode = 'inline' | 'worker';
@@ -42,12 +43,6 @@ export interface ResolvedDatabase {
 
 const KNOWN = ['file', 'mode', 'wal', 'busyTimeoutMs', 'readonly', 'foreignKeys', 'statementCacheSize'] as const;
 
-function describe(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (v === null || typeof v !== 'object') return String(v);
-  return Array.isArray(v) ? 'an array' : 'an object';
-}
-
 function bad(database: string | undefined, field: string, message: string): SqlError {
   const where = database === undefined ? '' : `database "${database}": `;
   return new SqlError('SQL_BAD_OPTIONS', `sql plugin: ${where}"${field}" ${message}`, database === undefined ? {} : { database });
@@ -56,7 +51,7 @@ function bad(database: string | undefined, field: string, message: string): SqlE
 function bool(name: string, o: Record<string, unknown>, field: string, dflt: boolean): boolean {
   const v = o[field];
   if (v === undefined) return dflt;
-  if (typeof v !== 'boolean') throw bad(name, field, `must be true or false, got ${describe(v)}`);
+  if (typeof v !== 'boolean') throw bad(name, field, `must be true or false, got ${describeValue(v)}`);
   return v;
 }
 
@@ -64,32 +59,32 @@ function int(name: string, o: Record<string, unknown>, field: string, dflt: numb
   const v = o[field];
   if (v === undefined) return dflt;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw bad(name, field, `must be an integer from ${min} to ${max}, got ${describe(v)}`);
+    throw bad(name, field, `must be an integer from ${min} to ${max}, got ${describeValue(v)}`);
   }
   return v;
 }
 
 /** Validate sqlPlugin() options; the error names the database and the field at fault. */
 export function resolveOptions(options: unknown): ResolvedDatabase[] {
-  if (typeof options !== 'object' || options === null) throw bad(undefined, 'options', `must be { databases: { name: { file } } }, got ${describe(options)}`);
+  if (typeof options !== 'object' || options === null) throw bad(undefined, 'options', `must be { databases: { name: { file } } }, got ${describeValue(options)}`);
   const dbs = (options as { databases?: unknown }).databases;
   if (typeof dbs !== 'object' || dbs === null || Array.isArray(dbs)) {
-    throw bad(undefined, 'databases', `must be an object mapping names to { file, … }, got ${describe(dbs)}`);
+    throw bad(undefined, 'databases', `must be an object mapping names to { file, … }, got ${describeValue(dbs)}`);
   }
   const names = Object.keys(dbs);
   if (names.length === 0) throw bad(undefined, 'databases', 'must name at least one database');
   return names.map((name) => {
     if (name === '') throw bad(undefined, 'databases', 'has a database with an empty name');
     const o = (dbs as Record<string, unknown>)[name];
-    if (typeof o !== 'object' || o === null || Array.isArray(o)) throw bad(name, 'options', `must be an object like { file: "app.db" }, got ${describe(o)}`);
+    if (typeof o !== 'object' || o === null || Array.isArray(o)) throw bad(name, 'options', `must be an object like { file: "app.db" }, got ${describeValue(o)}`);
     const rec = o as Record<string, unknown>;
     for (const key of Object.keys(rec)) {
       if (!(KNOWN as readonly string[]).includes(key)) throw bad(name, key, `is not an option (known: ${KNOWN.join(', ')})`);
     }
     const file = rec.file;
-    if (typeof file !== 'string' || file.trim() === '') throw bad(name, 'file', `must be a file path or ":memory:", got ${describe(file)}`);
+    if (typeof file !== 'string' || file.trim() === '') throw bad(name, 'file', `must be a file path or ":memory:", got ${describeValue(file)}`);
     const mode = rec.mode ?? 'inline';
-    if (mode !== 'inline' && mode !== 'worker') throw bad(name, 'mode', `must be "inline" or "worker", got ${describe(mode)}`);
+    if (mode !== 'inline' && mode !== 'worker') throw bad(name, 'mode', `must be "inline" or "worker", got ${describeValue(mode)}`);
     const readonly = bool(name, rec, 'readonly', false);
     if (readonly && file.trim() === ':memory:') throw bad(name, 'readonly', 'cannot be true for ":memory:" (an in-memory database starts empty)');
     return Object.freeze({

@@ -3,44 +3,24 @@ import { SqlCommand } from './commands.js';
 import { SqlHandlers } from './handlers.js';
 import { resolveOptions, type SqlPluginOptions } from './options.js';
 
-export interface SqlStats {
-  /** Prepared statements open (prepare/txPrepare not yet closed). */
-  statements: number;
-  /** Transactions open. */
-  transactions: number;
-  /** Statements waiting for another process's transaction to end. */
-  waiting: number;
-  /** Requests sent to worker threads and not yet answered. */
-  inFlight: number;
-  /** Worker threads running (worker-mode databases; 0 after stop). */
-  workers: number;
-}
-
-export interface SqlPlugin extends Plugin {
-  /** Counts for the runtime this plugin was last started in (all zero before start). */
-  stats(): SqlStats;
-}
+/** The sql plugin value; install one value in as many runtimes as you like. */
+export type SqlPlugin = Plugin;
 
 /**
  * The sql module (IDs 100–119) on SQLite. Options are checked when the runtime starts;
  * a bad one fails rt.start() with SQL_BAD_OPTIONS naming the database and the field.
+ * All state lives in what `setup` creates, one per runtime; its counters are `rt.stats().plugins.sql`.
  *
  *     sqlPlugin({ databases: { main: { file: 'app.db' }, reports: { file: 'reports.db', mode: 'worker' } } })
  */
 export function sqlPlugin(options: SqlPluginOptions): SqlPlugin {
-  let handlers: SqlHandlers | undefined;
-  const plugin = definePlugin({
+  return definePlugin({
     name: 'sql',
     commands: { first: 100, last: 119 },
     commandNames: SqlCommand,
     setup: (ctx) => {
       const h = new SqlHandlers(ctx, resolveOptions(options));
-      handlers = h;
-      return { handlers: h.handlers, start: () => h.open(), stop: () => h.close() };
+      return { handlers: h.handlers, stats: () => h.stats(), start: () => h.open(), stop: () => h.close() };
     },
-  });
-  return Object.freeze({
-    ...plugin,
-    stats: (): SqlStats => handlers?.stats() ?? { statements: 0, transactions: 0, waiting: 0, inFlight: 0, workers: 0 },
   });
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestRuntime } from '@switchyard/testing';
-import { sqlPlugin, type DatabaseOptions, type SqlMode } from '../src/index.js';
+import { sqlPlugin, type DatabaseOptions, type SqlMode, type SqlStats } from '../src/index.js';
 
 export const MODES: readonly SqlMode[] = ['inline', 'worker'];
 
@@ -11,7 +11,7 @@ export const MODES: readonly SqlMode[] = ['inline', 'worker'];
 export async function setup(mode: SqlMode, extra: Record<string, DatabaseOptions> = {}) {
   const sql = sqlPlugin({ databases: { main: { file: ':memory:', mode }, ...extra } });
   const t = await createTestRuntime({ plugins: [sql] });
-  return Object.assign(t, { sql });
+  return Object.assign(t, { sql, stats: () => t.rt.stats().plugins.sql as SqlStats });
 }
 
 /** Worker replies arrive on real event-loop turns: poll (bounded) instead of settle(). */

@@ -55,7 +55,7 @@ describe('sqlPlugin options', () => {
         yield* query('mian', 'select 1');
       }).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'NO_SUCH_DATABASE', database: 'mian' });
-      expect((error as Error).message).toBe('no database "mian" (configured: "main", "logs")');
+      expect((error as Error).message).toBe('no database "mian" (did you mean "main"?) (configured: "main", "logs")');
     } finally {
       await rt.stop();
     }

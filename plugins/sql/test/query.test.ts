@@ -110,7 +110,7 @@ describe.each(MODES)('query and execute (%s mode)', (mode) => {
     ['too few values', [], /Too few parameter values/],
     ['too many values', [1, 2], /Too many parameter values/],
     ['a boolean', [true], /can only bind numbers, strings, bigints, buffers, and null/],
-    ['a bare number instead of an array', 7, /parameters must be an array \(positional\) or an object \(named\), got number/],
+    ['a bare number instead of an array', 7, /parameters must be an array \(positional\) or an object \(named\), got 7/],
   ])('refuses %s with SQL_BAD_PARAMS naming the statement', async (_what, params, message) => {
     await using t = await withTable();
     const sql = 'select * from users where id = ?';

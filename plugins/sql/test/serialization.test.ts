@@ -38,7 +38,7 @@ describe.each(MODES)('serialized transactions (%s mode)', (mode) => {
       trace.push(`reader saw ${r.rows[0]!.c}`);
     });
     const done = Promise.all([a, b, reader].map((p) => t.rt.wait(p)));
-    await eventually(() => expect(t.sql.stats().waiting).toBe(2));
+    await eventually(() => expect(t.stats().waiting).toBe(2));
     // B and the reader wait for A; stepping B does nothing until it holds the transaction.
     t.rt.send(b, 'step', null);
     t.rt.send(a, 'step', null);
@@ -70,7 +70,7 @@ describe.each(MODES)('serialized transactions (%s mode)', (mode) => {
       yield* receive({ topic: 'go' });
       yield* commit(tx);
     });
-    await eventually(() => expect(t.sql.stats().transactions).toBe(1));
+    await eventually(() => expect(t.stats().transactions).toBe(1));
     const pids = ['w1', 'w2', 'w3', 'w4'].map((who) =>
       t.rt.spawn(function* () {
         const tx = yield* begin('main');
@@ -83,7 +83,7 @@ describe.each(MODES)('serialized transactions (%s mode)', (mode) => {
       yield* stmtQuery(s, ['stmt']);
     });
     const done = Promise.all([holder, ...pids, stmtUser].map((p) => t.rt.wait(p)));
-    await eventually(() => expect(t.sql.stats().waiting).toBe(5));
+    await eventually(() => expect(t.stats().waiting).toBe(5));
     t.rt.send(holder, 'go', null);
     await done;
     const order = await t.rt.run(function* () {
@@ -99,7 +99,7 @@ describe.each(MODES)('serialized transactions (%s mode)', (mode) => {
       yield* receive({ topic: 'go' });
       yield* commit(tx);
     });
-    await eventually(() => expect(t.sql.stats().transactions).toBe(1));
+    await eventually(() => expect(t.stats().transactions).toBe(1));
     const quitter = t.rt.spawn(function* () {
       yield* begin('main');
     });
@@ -114,7 +114,7 @@ describe.each(MODES)('serialized transactions (%s mode)', (mode) => {
       return 'committed';
     });
     const results = [quitter, impatient, patient].map((p) => t.rt.wait(p));
-    await eventually(() => expect(t.sql.stats().waiting).toBe(3));
+    await eventually(() => expect(t.stats().waiting).toBe(3));
     t.rt.terminate(quitter);
     t.rt.send(impatient, 'give-up', null);
     t.rt.send(holder, 'go', null);
@@ -123,6 +123,6 @@ describe.each(MODES)('serialized transactions (%s mode)', (mode) => {
       { kind: 'normal', value: 'gave up' },
       { kind: 'normal', value: 'committed' },
     ]);
-    expect(t.sql.stats()).toMatchObject({ transactions: 0, waiting: 0 });
+    expect(t.stats()).toMatchObject({ transactions: 0, waiting: 0 });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { receive } from '@switchyard/runtime';
+import { NoSuchResourceError, NotOwnerError, receive } from '@switchyard/runtime';
 import { execute, prepare, query, stmtClose, stmtExecute, stmtQuery, type Statement } from '../src/index.js';
 import { eventually, failure, MODES, setup } from './helpers.js';
 
@@ -28,37 +28,46 @@ describe.each(MODES)('prepared statements (%s mode)', (mode) => {
     expect(out.closed).toEqual([true, false]);
   });
 
-  it('fails with NO_SUCH_STATEMENT after stmtClose and reports a bad statement at prepare', async () => {
+  it('fails with NO_SUCH_RESOURCE after stmtClose and reports a bad statement at prepare', async () => {
     await using t = await withTable();
+    let stmt: Statement | undefined;
     const closed = await failure(t.rt.run(function* () {
-      const s = yield* prepare('main', 'select * from kv');
+      const s = (stmt = yield* prepare('main', 'select * from kv'));
+      expect(t.rt.stats().resources.byKind.statement).toBe(1);
       yield* stmtClose(s);
       yield* stmtQuery(s);
     }));
-    expect(closed).toMatchObject({ code: 'NO_SUCH_STATEMENT', database: 'main', sql: 'select * from kv' });
+    expect(closed).toBeInstanceOf(NoSuchResourceError);
+    expect(closed).toMatchObject({ code: 'NO_SUCH_RESOURCE', handle: stmt });
+    expect(String(closed.message)).toContain(`statement #${stmt!.id}: it is closed`);
     const bad = await failure(t.rt.run(function* () {
       yield* prepare('main', 'select * from nowhere');
     }));
     expect(bad).toMatchObject({ code: 'SQL_ERROR', sqliteCode: 'SQLITE_ERROR', sql: 'select * from nowhere' });
-    expect(t.sql.stats().statements).toBe(0);
+    expect(t.stats().statements).toBe(0);
   });
 
-  it('refuses a statement to a process that does not own it', async () => {
+  it('refuses a statement to a process that does not own it, and it stays usable by its owner', async () => {
     await using t = await withTable();
+    let handle: Statement | undefined;
     const owner = t.rt.spawn(function* () {
-      const s = yield* prepare('main', 'select * from kv');
-      yield* receive({ topic: 'stop' });
-      return s;
+      const s = (handle = yield* prepare('main', 'select count(*) as n from kv'));
+      yield* receive({ topic: 'go' });
+      return (yield* stmtQuery(s)).rows;
     });
-    await eventually(() => expect(t.sql.stats().statements).toBe(1));
-    const handle: Statement = { database: 'main', id: 1, sql: 'select * from kv', reader: true };
-    const error = await failure(t.rt.run(function* () {
-      yield* stmtQuery(handle);
-    }));
-    expect(error).toMatchObject({ code: 'NOT_OWNER', database: 'main' });
-    expect(String(error.message)).toContain(`belongs to process ${owner}`);
-    t.rt.send(owner, 'stop', null);
-    await t.rt.wait(owner);
+    await eventually(() => expect(handle).toBeDefined());
+    const copy: Statement = { ...handle! };
+    for (const attempt of [() => stmtQuery(copy), () => stmtExecute(copy), () => stmtClose(copy)]) {
+      const error = await failure(t.rt.run(function* () {
+        yield* attempt();
+      }));
+      expect(error).toBeInstanceOf(NotOwnerError);
+      expect(error).toMatchObject({ code: 'NOT_OWNER', owner, handle: copy });
+    }
+    expect(t.stats().statements).toBe(1);
+    t.rt.send(owner, 'go', null);
+    expect(await t.rt.wait(owner)).toMatchObject({ kind: 'normal', value: [{ n: 0 }] });
+    expect(t.stats().statements).toBe(0);
   });
 
   it.each(['returns', 'throws', 'is terminated'] as const)('closes the statements of a process that %s', async (how) => {
@@ -70,10 +79,10 @@ describe.each(MODES)('prepared statements (%s mode)', (mode) => {
       if (how === 'is terminated') yield* receive({ topic: 'never' });
     });
     const exited = t.rt.wait(pid);
-    await eventually(() => expect(t.sql.stats().statements).toBe(how === 'is terminated' ? 2 : 0));
+    await eventually(() => expect(t.stats().statements).toBe(how === 'is terminated' ? 2 : 0));
     if (how === 'is terminated') t.rt.terminate(pid);
     await exited;
-    expect(t.sql.stats().statements).toBe(0);
+    expect(t.stats().statements).toBe(0);
     // The database is still usable by others.
     const rows = await t.rt.run(function* () {
       return (yield* query('main', 'select count(*) as n from kv')).rows;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { receive } from '@switchyard/runtime';
+import { NoSuchResourceError, NotOwnerError, receive } from '@switchyard/runtime';
 import {
   begin,
   commit,
@@ -44,7 +44,7 @@ describe.each(MODES)('transactions (%s mode)', (mode) => {
     });
     expect(rolledBack).toEqual({ inside: 30, first: true, second: false });
     expect(await t.balances()).toEqual([70, 30]);
-    expect(t.sql.stats().transactions).toBe(0);
+    expect(t.stats().transactions).toBe(0);
   });
 
   it('transaction() commits on return and rolls back on throw', async () => {
@@ -91,9 +91,9 @@ describe.each(MODES)('transactions (%s mode)', (mode) => {
       yield* commit(tx);
       yield* stmtExecute(s, [5, 2]);
     }));
-    expect(error).toMatchObject({ code: 'NO_SUCH_STATEMENT' });
+    expect(error).toMatchObject({ code: 'NO_SUCH_RESOURCE' });
     expect(await t.balances()).toEqual([100, 5]);
-    expect(t.sql.stats().statements).toBe(0);
+    expect(t.stats().statements).toBe(0);
   });
 
   it('refuses a second begin by the holder, and commit of an ended transaction', async () => {
@@ -108,7 +108,8 @@ describe.each(MODES)('transactions (%s mode)', (mode) => {
       yield* commit(tx);
       yield* commit(tx);
     }));
-    expect(ended).toMatchObject({ code: 'NO_SUCH_TRANSACTION', database: 'main' });
+    expect(ended).toBeInstanceOf(NoSuchResourceError);
+    expect(ended).toMatchObject({ code: 'NO_SUCH_RESOURCE', handle: { kind: 'transaction', database: 'main' } });
     const badMode = await failure(t.rt.run(function* () {
       yield* begin('main', { mode: 'later' as never });
     }));
@@ -128,12 +129,16 @@ describe.each(MODES)('transactions (%s mode)', (mode) => {
       const error = await failure(t.rt.run(function* () {
         yield* attempt(handle!, 'select 1');
       }));
-      expect(error).toMatchObject({ code: 'NOT_OWNER', database: 'main' });
+      expect(error).toBeInstanceOf(NotOwnerError);
+      expect(error).toMatchObject({ code: 'NOT_OWNER', owner, handle });
     }
-    const error = await failure(t.rt.run(function* () {
-      yield* commit(handle!);
-    }));
-    expect(error).toMatchObject({ code: 'NOT_OWNER' });
+    for (const attempt of [commit, rollback, (tx: Transaction) => txPrepare(tx, 'select 1')] as const) {
+      const error = await failure(t.rt.run(function* () {
+        yield* attempt(handle!);
+      }));
+      expect(error).toMatchObject({ code: 'NOT_OWNER', owner });
+    }
+    expect(t.stats().transactions).toBe(1);
     t.rt.send(owner, 'done', null);
     await t.rt.wait(owner);
   });
@@ -151,11 +156,11 @@ describe.each(MODES)('transactions (%s mode)', (mode) => {
         if (how === 'is terminated' || how === 'is cancelled') yield* receive({ topic: 'never' });
       });
       const exited = t.rt.wait(pid);
-      await eventually(() => expect(t.sql.stats()).toMatchObject(how === 'is terminated' || how === 'is cancelled' ? { transactions: 1, statements: 1, inFlight: 0 } : { transactions: 0 }));
+      await eventually(() => expect(t.stats()).toMatchObject(how === 'is terminated' || how === 'is cancelled' ? { transactions: 1, statements: 1, inFlight: 0 } : { transactions: 0 }));
       if (how === 'is terminated') t.rt.terminate(pid);
       if (how === 'is cancelled') t.rt.cancel(pid, 'shutdown');
       await exited;
-      expect(t.sql.stats()).toMatchObject({ transactions: 0, statements: 0 });
+      expect(t.stats()).toMatchObject({ transactions: 0, statements: 0 });
       expect(await t.balances()).toEqual([100, 0]);
       // The database is free again for a new transaction.
       await t.rt.run(function* () {

@@ -25,12 +25,12 @@ describe('worker mode', () => {
     const sql = sqlPlugin({ databases: { a: { file: ':memory:', mode: 'worker' }, b: { file: ':memory:', mode: 'worker' } } });
     const rt = createRuntime({ plugins: [sql] });
     await rt.start();
-    expect(sql.stats().workers).toBe(2);
+    expect(rt.stats().plugins.sql?.workers).toBe(2);
     await rt.run(function* () {
       yield* execute('a', 'create table t (x)');
     });
     await rt.stop();
-    expect(sql.stats()).toEqual({ statements: 0, transactions: 0, waiting: 0, inFlight: 0, workers: 0 });
+    expect(rt.stats().plugins.sql).toEqual({ statements: 0, transactions: 0, waiting: 0, inFlight: 0, workers: 0 });
   });
 
   it('refuses parameters that cannot cross to the thread with SQL_BAD_PARAMS', async () => {
@@ -39,6 +39,6 @@ describe('worker mode', () => {
       yield* query('main', 'select ? as x', [(() => 1) as never]);
     }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'SQL_BAD_PARAMS', database: 'main', sql: 'select ? as x' });
-    expect(t.sql.stats().inFlight).toBe(0);
+    expect(t.stats().inFlight).toBe(0);
   });
 });

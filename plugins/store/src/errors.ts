@@ -1,11 +1,12 @@
-import { SwitchyardError } from '@switchyard/dispatcher';
+import { SwitchyardError } from '@switchyard/errors';
 
 export type StoreErrorCode =
   /** The value is not JSON data (see the README); the message names the key and where in the value. */
-  | 'INVALID_VALUE'
-  | 'INVALID_KEY'
+  | 'STORE_BAD_VALUE'
+  /** Not a non-empty string of at most 1024 characters, or a lone UTF-16 surrogate in it. */
+  | 'STORE_BAD_KEY'
   /** An option of a command is wrong (ttlMs, limit, version, …). */
-  | 'INVALID_ARGUMENT'
+  | 'STORE_BAD_ARGUMENT'
   | 'VERSION_CONFLICT'
   | 'NO_SUCH_STORE'
   | 'STORE_BAD_OPTIONS'

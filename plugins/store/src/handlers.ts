@@ -1,4 +1,5 @@
 import type { Handler } from '@switchyard/dispatcher';
+import { describeValue, didYouMean } from '@switchyard/errors';
 import type { Clock, PluginContext, TimerId } from '@switchyard/runtime';
 import { MemoryBackend, SqliteBackend, type Backend, type StoredRecord } from './backends.js';
 import {
@@ -20,6 +21,18 @@ import { encode } from './json.js';
 import type { ResolvedStore } from './options.js';
 
 export const MAX_KEY_LENGTH = 1024;
+
+/** Counters of one installation, reported by setup's `stats` (`rt.stats().plugins.store`). */
+export type StoreStats = {
+  /** Stores configured. */
+  stores: number;
+  /** Records held in all stores, including expired ones not yet swept. */
+  keys: number;
+  /** Stores whose sweep timer is armed (only while some value can expire). */
+  sweepTimers: number;
+  /** Records held per store: `keys.<store name>`. */
+  [perStore: `keys.${string}`]: number;
+};
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
 
@@ -48,12 +61,6 @@ class Store {
   now(): number {
     return this.wallBase + (this.clock.now() - this.clockBase);
   }
-}
-
-function describe(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
-  if (v === null || typeof v !== 'object') return String(v);
-  return Array.isArray(v) ? 'an array' : 'an object';
 }
 
 function sqliteCode(error: unknown): string | undefined {
@@ -105,9 +112,15 @@ export class StoreHandlers {
     }
   }
 
-  stats(): Record<string, { keys: number; sweepTimer: boolean }> {
-    const out: Record<string, { keys: number; sweepTimer: boolean }> = {};
-    for (const s of this.stores.values()) out[s.name] = { keys: s.backend?.size() ?? 0, sweepTimer: s.sweepTimer !== undefined };
+  /** `rt.stats().plugins.store`: totals, and `keys.<store>` per store. */
+  stats(): StoreStats {
+    const out: StoreStats = { stores: this.stores.size, keys: 0, sweepTimers: 0 };
+    for (const s of this.stores.values()) {
+      const keys = s.backend?.size() ?? 0;
+      out.keys += keys;
+      if (s.sweepTimer !== undefined) out.sweepTimers++;
+      out[`keys.${s.name}`] = keys;
+    }
     return out;
   }
 
@@ -137,7 +150,8 @@ export class StoreHandlers {
   private store(name: string): Store & { backend: Backend } {
     const s = this.stores.get(name);
     if (s === undefined) {
-      throw new StoreError('NO_SUCH_STORE', `no store ${describe(name)} (configured: ${[...this.stores.keys()].map((n) => `"${n}"`).join(', ')})`, {
+      const hint = typeof name === 'string' ? didYouMean(name, this.stores.keys()) : '';
+      throw new StoreError('NO_SUCH_STORE', `no store ${describeValue(name)}${hint} (configured: ${[...this.stores.keys()].map((n) => `"${n}"`).join(', ')})`, {
         store: typeof name === 'string' ? name : undefined,
       });
     }
@@ -147,19 +161,19 @@ export class StoreHandlers {
 
   private key(s: Store, key: unknown): string {
     if (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY_LENGTH) {
-      throw new StoreError('INVALID_KEY', `store "${s.name}": a key must be a non-empty string of at most ${MAX_KEY_LENGTH} characters, got ${describe(key)}${typeof key === 'string' && key.length > MAX_KEY_LENGTH ? ` (${key.length} characters)` : ''}`, {
+      throw new StoreError('STORE_BAD_KEY', `store "${s.name}": a key must be a non-empty string of at most ${MAX_KEY_LENGTH} characters, got ${describeValue(key)}${typeof key === 'string' && key.length > MAX_KEY_LENGTH ? ` (${key.length} characters)` : ''}`, {
         store: s.name,
       });
     }
     // SQLite stores UTF-8; a lone surrogate would come back as U+FFFD, a different key.
-    if (LONE_SURROGATE.test(key)) throw new StoreError('INVALID_KEY', `store "${s.name}": key ${JSON.stringify(key)} contains a lone UTF-16 surrogate`, { store: s.name });
+    if (LONE_SURROGATE.test(key)) throw new StoreError('STORE_BAD_KEY', `store "${s.name}": key ${JSON.stringify(key)} contains a lone UTF-16 surrogate`, { store: s.name });
     return key;
   }
 
   private ttl(s: Store, key: string, ttlMs: unknown): number | null {
     if (ttlMs === undefined) return null;
     if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs <= 0) {
-      throw new StoreError('INVALID_ARGUMENT', `store "${s.name}": ttlMs for key ${JSON.stringify(key)} must be a finite number of ms > 0, got ${describe(ttlMs)}`, { store: s.name, key });
+      throw new StoreError('STORE_BAD_ARGUMENT', `store "${s.name}": ttlMs for key ${JSON.stringify(key)} must be a finite number of ms > 0, got ${describeValue(ttlMs)}`, { store: s.name, key });
     }
     return s.now() + ttlMs;
   }
@@ -263,14 +277,14 @@ export class StoreHandlers {
   readonly list: Handler<ListCmd> = (_ctx, cmd, tag, receiver) => {
     const s = this.store(cmd.store);
     const o = cmd.options ?? {};
-    if (typeof o !== 'object' || o === null) throw new StoreError('INVALID_ARGUMENT', `store "${s.name}": list options must be an object, got ${describe(o)}`, { store: s.name });
+    if (typeof o !== 'object' || o === null) throw new StoreError('STORE_BAD_ARGUMENT', `store "${s.name}": list options must be an object, got ${describeValue(o)}`, { store: s.name });
     const prefix = o.prefix ?? '';
-    if (typeof prefix !== 'string') throw new StoreError('INVALID_ARGUMENT', `store "${s.name}": list prefix must be a string, got ${describe(prefix)}`, { store: s.name });
+    if (typeof prefix !== 'string') throw new StoreError('STORE_BAD_ARGUMENT', `store "${s.name}": list prefix must be a string, got ${describeValue(prefix)}`, { store: s.name });
     const cursor = o.cursor ?? '';
-    if (typeof cursor !== 'string') throw new StoreError('INVALID_ARGUMENT', `store "${s.name}": list cursor must be the string a previous page returned, got ${describe(cursor)}`, { store: s.name });
+    if (typeof cursor !== 'string') throw new StoreError('STORE_BAD_ARGUMENT', `store "${s.name}": list cursor must be the string a previous page returned, got ${describeValue(cursor)}`, { store: s.name });
     const limit = o.limit ?? DEFAULT_LIMIT;
     if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-      throw new StoreError('INVALID_ARGUMENT', `store "${s.name}": list limit must be an integer from 1 to ${MAX_LIMIT}, got ${describe(limit)}`, { store: s.name });
+      throw new StoreError('STORE_BAD_ARGUMENT', `store "${s.name}": list limit must be an integer from 1 to ${MAX_LIMIT}, got ${describeValue(limit)}`, { store: s.name });
     }
     const records = this.guarded(s, undefined, () => s.backend.list(prefix, cursor, limit + 1, s.now()));
     const more = records.length > limit;
@@ -286,16 +300,16 @@ export class StoreHandlers {
     const o = cmd.options ?? {};
     const expected = o.version;
     if (expected !== undefined && (typeof expected !== 'number' || !Number.isInteger(expected) || expected < 1)) {
-      throw new StoreError('INVALID_ARGUMENT', `store "${s.name}": put version for key ${JSON.stringify(key)} must be a version from entry() or a previous write (an integer >= 1), got ${describe(expected)}`, {
+      throw new StoreError('STORE_BAD_ARGUMENT', `store "${s.name}": put version for key ${JSON.stringify(key)} must be a version from entry() or a previous write (an integer >= 1), got ${describeValue(expected)}`, {
         store: s.name,
         key,
       });
     }
     if (o.ifAbsent !== undefined && typeof o.ifAbsent !== 'boolean') {
-      throw new StoreError('INVALID_ARGUMENT', `store "${s.name}": put ifAbsent for key ${JSON.stringify(key)} must be true or false, got ${describe(o.ifAbsent)}`, { store: s.name, key });
+      throw new StoreError('STORE_BAD_ARGUMENT', `store "${s.name}": put ifAbsent for key ${JSON.stringify(key)} must be true or false, got ${describeValue(o.ifAbsent)}`, { store: s.name, key });
     }
     if (expected !== undefined && o.ifAbsent === true) {
-      throw new StoreError('INVALID_ARGUMENT', `store "${s.name}": put for key ${JSON.stringify(key)} cannot have both version and ifAbsent`, { store: s.name, key });
+      throw new StoreError('STORE_BAD_ARGUMENT', `store "${s.name}": put for key ${JSON.stringify(key)} cannot have both version and ifAbsent`, { store: s.name, key });
     }
     const expiresAt = this.ttl(s, key, o.ttlMs);
     const json = encode(s.name, key, cmd.value);

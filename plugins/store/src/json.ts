@@ -67,7 +67,7 @@ export function encode(store: string, key: string, value: unknown): string {
   }
   const bad = findInvalid(value, '$', 0, new Set());
   if (bad !== undefined) {
-    throw new StoreError('INVALID_VALUE', `store "${store}": the value for key ${JSON.stringify(key)} is not JSON data: ${bad}`, { store, key });
+    throw new StoreError('STORE_BAD_VALUE', `store "${store}": the value for key ${JSON.stringify(key)} is not JSON data: ${bad}`, { store, key });
   }
   return JSON.stringify(value);
 }

@@ -1,3 +1,4 @@
+import { describeValue } from '@switchyard/errors';
 import { StoreError } from './errors.js';
 
 export interface MemoryStoreOptions {
@@ -38,12 +39,6 @@ const KNOWN: Record<'memory' | 'sqlite', readonly string[]> = {
   sqlite: ['backend', 'file', 'table', 'busyTimeoutMs', 'sweepIntervalMs'],
 };
 
-function describe(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (v === null || typeof v !== 'object') return String(v);
-  return Array.isArray(v) ? 'an array' : 'an object';
-}
-
 function bad(store: string | undefined, field: string, message: string): StoreError {
   const where = store === undefined ? '' : `store "${store}": `;
   return new StoreError('STORE_BAD_OPTIONS', `store plugin: ${where}"${field}" ${message}`, store === undefined ? {} : { store });
@@ -52,38 +47,38 @@ function bad(store: string | undefined, field: string, message: string): StoreEr
 function int(name: string, o: Record<string, unknown>, field: string, dflt: number, min: number, max: number): number {
   const v = o[field];
   if (v === undefined) return dflt;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw bad(name, field, `must be an integer from ${min} to ${max}, got ${describe(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw bad(name, field, `must be an integer from ${min} to ${max}, got ${describeValue(v)}`);
   return v;
 }
 
 /** Validate storePlugin() options; the error names the store and the field at fault. */
 export function resolveOptions(options: unknown): ResolvedStore[] {
-  if (typeof options !== 'object' || options === null) throw bad(undefined, 'options', `must be { stores: { name: { backend } } }, got ${describe(options)}`);
+  if (typeof options !== 'object' || options === null) throw bad(undefined, 'options', `must be { stores: { name: { backend } } }, got ${describeValue(options)}`);
   const stores = (options as { stores?: unknown }).stores;
   if (typeof stores !== 'object' || stores === null || Array.isArray(stores)) {
-    throw bad(undefined, 'stores', `must be an object mapping names to { backend, … }, got ${describe(stores)}`);
+    throw bad(undefined, 'stores', `must be an object mapping names to { backend, … }, got ${describeValue(stores)}`);
   }
   const names = Object.keys(stores);
   if (names.length === 0) throw bad(undefined, 'stores', 'must name at least one store');
   return names.map((name) => {
     if (name === '') throw bad(undefined, 'stores', 'has a store with an empty name');
     const o = (stores as Record<string, unknown>)[name];
-    if (typeof o !== 'object' || o === null || Array.isArray(o)) throw bad(name, 'options', `must be an object like { backend: "memory" }, got ${describe(o)}`);
+    if (typeof o !== 'object' || o === null || Array.isArray(o)) throw bad(name, 'options', `must be an object like { backend: "memory" }, got ${describeValue(o)}`);
     const rec = o as Record<string, unknown>;
     const backend = rec.backend;
-    if (backend !== 'memory' && backend !== 'sqlite') throw bad(name, 'backend', `must be "memory" or "sqlite", got ${describe(backend)}`);
+    if (backend !== 'memory' && backend !== 'sqlite') throw bad(name, 'backend', `must be "memory" or "sqlite", got ${describeValue(backend)}`);
     for (const key of Object.keys(rec)) {
       if (!KNOWN[backend].includes(key)) throw bad(name, key, `is not an option of the ${backend} backend (known: ${KNOWN[backend].join(', ')})`);
     }
     let file = '';
     let table = 'kv';
     if (backend === 'sqlite') {
-      if (typeof rec.file !== 'string' || rec.file.trim() === '') throw bad(name, 'file', `must be a file path or ":memory:", got ${describe(rec.file)}`);
+      if (typeof rec.file !== 'string' || rec.file.trim() === '') throw bad(name, 'file', `must be a file path or ":memory:", got ${describeValue(rec.file)}`);
       file = rec.file.trim();
       if (rec.table !== undefined) {
         // The table name is put into SQL text (identifiers cannot be bound), so only plain identifiers.
         if (typeof rec.table !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(rec.table)) {
-          throw bad(name, 'table', `must be a plain identifier (letters, digits, _; not starting with a digit), got ${describe(rec.table)}`);
+          throw bad(name, 'table', `must be a plain identifier (letters, digits, _; not starting with a digit), got ${describeValue(rec.table)}`);
         }
         table = rec.table;
       }

@@ -4,12 +4,8 @@ import { StoreCommand, type JsonValue, type SetOptions } from './commands.js';
 import { StoreHandlers } from './handlers.js';
 import { resolveOptions, type StorePluginOptions } from './options.js';
 
-export interface StoreStats {
-  /** Records held, including expired ones not yet swept. */
-  keys: number;
-  /** Whether the store's sweep timer is armed (only while some value can expire). */
-  sweepTimer: boolean;
-}
+/** The store plugin value; install one value in as many runtimes as you like. */
+export type StorePlugin = Plugin;
 
 /**
  * The stores, for plugins that depend on "store" (`dependsOn: ['store']`, then
@@ -24,34 +20,27 @@ export interface Stores {
 
 export const storesKey = createKey<Stores>('store.stores');
 
-export interface StorePlugin extends Plugin {
-  /** Per store, for the runtime this plugin was last started in. */
-  stats(): Record<string, StoreStats>;
-}
-
 /**
  * The store module (IDs 120–129): named key-value stores on memory or SQLite. Options are
  * checked when the runtime starts; a bad one fails rt.start() with STORE_BAD_OPTIONS.
+ * All state lives in what `setup` creates, one per runtime; its counters are `rt.stats().plugins.store`.
  *
  *     storePlugin({ stores: { cache: { backend: 'memory' }, main: { backend: 'sqlite', file: 'app.db' } } })
  */
 export function storePlugin(options: StorePluginOptions): StorePlugin {
-  let handlers: StoreHandlers | undefined;
-  const plugin = definePlugin({
+  return definePlugin({
     name: 'store',
     commands: { first: 120, last: 129 },
     commandNames: StoreCommand,
     setup: (ctx) => {
       const h = new StoreHandlers(ctx, resolveOptions(options));
-      handlers = h;
       const stores: Stores = Object.freeze({
         names: () => h.names(),
         get: (store: string, key: string) => h.getValue(store, key),
         set: (store: string, key: string, value: unknown, o?: SetOptions) => h.setValue(store, key, value, o),
         delete: (store: string, key: string) => h.deleteValue(store, key),
       });
-      return { handlers: h.handlers, start: () => h.open(), stop: () => h.close(), provides: ctx.boot.with(storesKey, stores) };
+      return { handlers: h.handlers, stats: () => h.stats(), start: () => h.open(), stop: () => h.close(), provides: ctx.boot.with(storesKey, stores) };
     },
   });
-  return Object.freeze({ ...plugin, stats: () => handlers?.stats() ?? {} });
 }

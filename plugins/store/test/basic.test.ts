@@ -43,12 +43,12 @@ describe.each(BACKENDS)('get, set, del, has, entry (%s)', (backend) => {
     ['a number', 42],
     ['a string over 1024 characters', 'k'.repeat(1025)],
     ['a lone surrogate', 'bad\uD800key'],
-  ])('refuses %s as a key with INVALID_KEY', async (_what, key) => {
+  ])('refuses %s as a key with STORE_BAD_KEY', async (_what, key) => {
     await using t = await setup(backend);
     const error = await failure(t.rt.run(function* () {
       yield* set('s', key as string, 1);
     }));
-    expect(error).toMatchObject({ code: 'INVALID_KEY', store: 's' });
+    expect(error).toMatchObject({ code: 'STORE_BAD_KEY', store: 's' });
     expect(String(error.message)).toMatch(/^store "s": /);
   });
 

@@ -85,12 +85,12 @@ describe.each(BACKENDS)('put: compare-and-set and create-only (%s)', (backend) =
     ['both version and ifAbsent', { version: 1, ifAbsent: true }, /cannot have both version and ifAbsent/],
     ['a non-boolean ifAbsent', { ifAbsent: 'yes' }, /ifAbsent for key "k" must be true or false/],
     ['a negative ttlMs', { ttlMs: -5 }, /ttlMs for key "k" must be a finite number of ms > 0, got -5/],
-  ])('refuses %s with INVALID_ARGUMENT', async (_what, options, message) => {
+  ])('refuses %s with STORE_BAD_ARGUMENT', async (_what, options, message) => {
     await using t = await setup(backend);
     const error = await failure(t.rt.run(function* () {
       yield* put('s', 'k', 1, options);
     }));
-    expect(error).toMatchObject({ code: 'INVALID_ARGUMENT', store: 's', key: 'k' });
+    expect(error).toMatchObject({ code: 'STORE_BAD_ARGUMENT', store: 's', key: 'k' });
     expect(String(error.message)).toMatch(message);
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestRuntime } from '@switchyard/testing';
-import { storePlugin, type StoreOptions } from '../src/index.js';
+import { storePlugin, type StoreOptions, type StoreStats } from '../src/index.js';
 
 export type BackendName = 'memory' | 'sqlite';
 export const BACKENDS: readonly BackendName[] = ['memory', 'sqlite'];
@@ -24,7 +24,7 @@ export async function setup(backend: BackendName, extra: Partial<StoreOptions> =
     await stopRuntime();
     tmp[Symbol.dispose]();
   };
-  return Object.assign(t, { store, tmp, stop, [Symbol.asyncDispose]: stop });
+  return Object.assign(t, { store, tmp, stop, stats: () => t.rt.stats().plugins.store as StoreStats, [Symbol.asyncDispose]: stop });
 }
 
 /** What a promise rejected with. */

@@ -73,12 +73,12 @@ describe.each(BACKENDS)('list (%s)', (backend) => {
     ['a limit over 1000', { limit: 1001 }, /limit must be an integer from 1 to 1000, got 1001/],
     ['a numeric prefix', { prefix: 5 }, /prefix must be a string/],
     ['a numeric cursor', { cursor: 5 }, /cursor must be the string a previous page returned/],
-  ])('refuses %s with INVALID_ARGUMENT', async (_what, options, message) => {
+  ])('refuses %s with STORE_BAD_ARGUMENT', async (_what, options, message) => {
     await using t = await setup(backend);
     const error = await failure(t.rt.run(function* () {
       yield* list('s', options);
     }));
-    expect(error).toMatchObject({ code: 'INVALID_ARGUMENT', store: 's' });
+    expect(error).toMatchObject({ code: 'STORE_BAD_ARGUMENT', store: 's' });
     expect(String(error.message)).toMatch(message);
   });
 });

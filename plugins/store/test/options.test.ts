@@ -42,7 +42,7 @@ describe('storePlugin options', () => {
         yield* get('cahce', 'k');
       }));
       expect(error).toMatchObject({ code: 'NO_SUCH_STORE', store: 'cahce' });
-      expect(error.message).toBe('no store "cahce" (configured: "cache")');
+      expect(error.message).toBe('no store "cahce" (did you mean "cache"?) (configured: "cache")');
     } finally {
       await rt.stop();
     }

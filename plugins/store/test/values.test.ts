@@ -58,7 +58,7 @@ describe.each(BACKENDS)('values (%s)', (backend) => {
         expect(yield* get('s', 'doc:1')).toBe('old');
       }
     }));
-    expect(error).toMatchObject({ code: 'INVALID_VALUE', store: 's', key: 'doc:1' });
+    expect(error).toMatchObject({ code: 'STORE_BAD_VALUE', store: 's', key: 'doc:1' });
     expect(String(error.message)).toContain('store "s": the value for key "doc:1" is not JSON data: ');
     expect(String(error.message)).toContain(where);
   });
@@ -68,6 +68,6 @@ describe.each(BACKENDS)('values (%s)', (backend) => {
     const error = await failure(t.rt.run(function* () {
       yield* put('s', 'k', { when: new Date() }, { ifAbsent: true });
     }));
-    expect(error).toMatchObject({ code: 'INVALID_VALUE', key: 'k' });
+    expect(error).toMatchObject({ code: 'STORE_BAD_VALUE', key: 'k' });
   });
 });

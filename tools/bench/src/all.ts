@@ -4,6 +4,7 @@ import { runDispatchBench } from './dispatch.js';
 import { runEventBench } from './events.js';
 import { runFunctionBench } from './functions.js';
 import { runSqlBench } from './sql.js';
+import { runSupervisorBench } from './supervisor.js';
 
 const suites: [string, () => Promise<string>][] = [
   ['Dispatch (issue: kernel)', () => runDispatchBench()],
@@ -11,6 +12,7 @@ const suites: [string, () => Promise<string>][] = [
   ['SQL and store (issue: sql/store)', () => runSqlBench()],
   ['Wire codec (issue: codec)', () => runCodecBench()],
   ['Functions, contracts and tokens (issue 12)', () => runFunctionBench()],
+  ['Supervisors (issue 15)', () => runSupervisorBench()],
 ];
 const only = process.argv[2];
 for (const [title, run] of suites) {
