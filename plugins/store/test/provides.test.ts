@@ -26,6 +26,6 @@ describe.each(BACKENDS)('the stores other plugins use (%s)', (backend) => {
     expect(stores.delete('s', 'a')).toBe(true);
     expect(stores.delete('s', 'a')).toBe(false);
     expect(() => stores.get('nope', 'a')).toThrow(expect.objectContaining({ code: 'NO_SUCH_STORE' }));
-    expect(() => stores.set('s', 'k', () => 1)).toThrow(expect.objectContaining({ code: 'INVALID_VALUE' }));
+    expect(() => stores.set('s', 'k', () => 1)).toThrow(expect.objectContaining({ code: 'STORE_BAD_VALUE' }));
   });
 });
