@@ -23,6 +23,8 @@ export class Dispatch implements Kernel {
   lateCompletions = 0;
   sched!: Scheduler;
   exits!: ExitSink;
+  /** The process whose own code runs right now (inside next/throw), for spawns it makes through ctx.runtime. */
+  inBody: Proc | null = null;
 
   constructor(
     readonly runtime: Runtime,
@@ -42,6 +44,7 @@ export class Dispatch implements Kernel {
     const delivered = p.pendingCmd;
     p.pendingCmd = null;
     let r: IteratorResult<unknown, unknown>;
+    this.inBody = p;
     try {
       if (p.resIsError) {
         const e = p.resError;
@@ -54,11 +57,13 @@ export class Dispatch implements Kernel {
         r = body.next(v);
       }
     } catch (error) {
+      this.inBody = null;
       if (delivered !== null) release(delivered);
       p.state = WAITING;
       this.exits.finish(p, p.killPending ?? { kind: 'error', error }, false);
       return;
     }
+    this.inBody = null;
     if (delivered !== null) release(delivered);
     p.state = WAITING;
     if (p.killPending !== null) {

@@ -126,7 +126,7 @@ export class NoSuchNameError extends SwitchyardError {
 
 /** spawn() of something that is not a process: not a generator function, or an unknown process name. */
 export class SpawnError extends SwitchyardError {
-  constructor(code: 'BAD_SPAWN' | 'NO_SUCH_PROCESS_NAME', message: string) {
+  constructor(code: 'BAD_SPAWN' | 'NO_SUCH_PROCESS_NAME' | 'BAD_PRINCIPAL', message: string) {
     super(code, message);
   }
 }

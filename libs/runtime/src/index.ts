@@ -11,3 +11,4 @@ export type { Relay } from './relay.js';
 export { localRelay } from './relay.js';
 export { stepBody, type StepInput, type StepOutput } from './host.js';
 export { formatPid, parsePid, isPid, type PidParts } from './pid.js';
+export { ForbiddenError, requireScopes } from './principals.js';

@@ -5,7 +5,7 @@ import type { Clock } from './clock.js';
 import type { DeliveryResult } from './delivery.js';
 import { PluginError } from './errors.js';
 import type { ResourceTable } from './resources.js';
-import type { Pid, ProcessFn, Runtime } from './types.js';
+import type { Pid, Principal, ProcessFn, Runtime } from './types.js';
 
 /**
  * A handler map keyed by command ID. `Handler<never>` accepts handlers typed for their
@@ -29,6 +29,16 @@ export interface PluginContext {
    * a plugin that streams messages keeps a credit with it and applies its own overflow policy.
    */
   deliver(pid: Pid, topic: string, payload: unknown, onTaken?: (taken: boolean) => void): DeliveryResult;
+  /** Issue principals (spawn a process as one) and look up the principal a process runs as. */
+  readonly principals: Principals;
+}
+
+/** The runtime's principals, for plugins only: processes never see this object. */
+export interface Principals {
+  /** A frozen principal this runtime accepts in `spawnWith({ principal })`. */
+  issue(actor: string, scopes: readonly string[]): Principal;
+  /** The principal `pid` runs as; undefined for none or for no live process. */
+  of(pid: Pid): Principal | undefined;
 }
 
 export interface PluginSetup {
@@ -41,6 +51,11 @@ export interface PluginSetup {
   stats?: () => Record<string, number>;
   /** Process functions spawnable by name (`rt.spawn('billing.worker', …)`). */
   processes?: Readonly<Record<string, ProcessFn<never[], unknown>>>;
+  /**
+   * The boot context for the plugins that load after this one (`ctx.boot.with(key, value)`): how a
+   * plugin offers an API to plugins that depend on it, per runtime, without module state.
+   */
+  provides?: BootContext;
 }
 
 export interface PluginSpec {

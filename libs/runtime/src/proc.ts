@@ -2,7 +2,7 @@ import type { Command, HandlerContext, ResultReceiver, Tag } from '@switchyard/d
 import type { TimerId } from './clock.js';
 import type { Mailbox } from './mailbox.js';
 import type { ResourceEntry, ResourceOwner } from './resources.js';
-import type { ExitReason, MailboxOptions, Pid, ProcessBody, ProcessContext, ProcessHost, Runtime } from './types.js';
+import type { ExitReason, MailboxOptions, Pid, Principal, ProcessBody, ProcessContext, ProcessHost, Runtime } from './types.js';
 
 export const READY = 1;
 export const WAITING = 2;
@@ -94,6 +94,8 @@ export interface ProcExtra {
   mailbox: MailboxOptions | null;
   /** The process-lifetime signal of ProcessContext. */
   life: AbortController | null;
+  /** Who the process acts for; set at spawn, never changed. */
+  principal: Principal | null;
 }
 
 /**
@@ -131,6 +133,11 @@ export class Proc implements ProcessContext, HandlerContext, ResultReceiver, Res
     readonly k: Kernel,
     readonly pid: Pid,
   ) {}
+
+  /** Who this process acts for; set at spawn, read-only (no setter: assignment throws). */
+  get principal(): Principal | undefined {
+    return this.x?.principal ?? undefined;
+  }
 
   get runtime(): Runtime {
     return this.k.runtime;
@@ -186,7 +193,7 @@ export class Proc implements ProcessContext, HandlerContext, ResultReceiver, Res
   }
 
   extra(): ProcExtra {
-    return (this.x ??= { exitHooks: null, topo: null, names: null, mailbox: null, life: null });
+    return (this.x ??= { exitHooks: null, topo: null, names: null, mailbox: null, life: null, principal: null });
   }
 
   topology(): Topology {

@@ -21,6 +21,7 @@ import {
 import { Names } from './names.js';
 import { formatPid, nodeName, parsePid } from './pid.js';
 import type { Plugin, PluginContext, PluginSetup } from './plugin.js';
+import { PrincipalRegistry } from './principals.js';
 import { Proc } from './proc.js';
 import { localRelay, type Relay } from './relay.js';
 import { Resources } from './resources.js';
@@ -102,6 +103,7 @@ class RuntimeImpl implements Runtime {
   private readonly sched: Scheduler;
   private readonly postal: Postal;
   private readonly resources: Resources;
+  private readonly principals: PrincipalRegistry;
   private readonly names = new Names();
   private readonly exits: Exits;
 
@@ -125,6 +127,7 @@ class RuntimeImpl implements Runtime {
     this.sched = new Scheduler((p) => this.dispatch.step(p));
     this.postal = new Postal(this.clock, mb.capacity, mb.overflow);
     this.resources = new Resources((pid) => this.procs.get(pid));
+    this.principals = new PrincipalRegistry((pid) => this.procs.get(pid));
     this.exits = new Exits(this.procs, this.postal, this.resources, this.names, this.clock, () => this.allExited?.());
     this.dispatch.sched = this.sched;
     this.dispatch.exits = this.exits;
@@ -223,16 +226,18 @@ class RuntimeImpl implements Runtime {
           clock: this.clock,
           boot,
           resources: this.resources,
+          principals: this.principals,
           deliver: (pid, topic, payload, onTaken) => this.deliverFor(plugin.name, pid, topic, payload, onTaken),
         };
         setup = plugin.setup ? await plugin.setup(ctx) : undefined;
         if (setup !== undefined && (typeof setup !== 'object' || setup === null)) {
-          throw new PluginError(plugin.name, 'setup must return { handlers?, start?, stop?, stats?, processes? } or nothing');
+          throw new PluginError(plugin.name, 'setup must return { handlers?, start?, stop?, stats?, processes?, provides? } or nothing');
         }
         this.registerAll(plugin.name, plugin.handlers);
         this.registerAll(plugin.name, setup?.handlers);
         if (setup?.stats !== undefined) this.pluginStats.set(plugin.name, setup.stats);
         this.addProcesses(`plugin "${plugin.name}"`, setup?.processes);
+        return setup?.provides;
       },
       start: () => setup?.start?.(),
       stop: () => setup?.stop?.(),
@@ -348,10 +353,13 @@ class RuntimeImpl implements Runtime {
       const holder = this.names.whereis(options.name);
       if (holder !== undefined) throw new NameTakenError(options.name, holder.pid);
     }
+    // A process's own spawn (ctx.runtime.spawn…) inherits its principal: spawning never sheds or raises rights.
+    const principal = options.principal === undefined ? (this.dispatch.inBody?.x?.principal ?? undefined) : this.principals.check(options.principal);
     const pid = formatPid(this.node, ++this.pidSeq);
     const p = new Proc(this.dispatch, pid);
     if (options.trapLinks) p.trapLinks = true;
     if (options.trapCancel) p.trapCancel = true;
+    if (principal !== undefined) p.extra().principal = principal;
     if (options.mailbox !== undefined) p.extra().mailbox = mailboxOptions('spawnWith(): mailbox', options.mailbox);
     if (options.host !== undefined) {
       if (typeof options.host !== 'object' || options.host === null) throw new ArgumentError('host', `spawnWith(): host must be an object, got ${describeValue(options.host)}`);

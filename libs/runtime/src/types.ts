@@ -30,6 +30,16 @@ export type ProcessEvent =
   | { readonly type: 'pid.exit'; readonly pid: Pid; readonly reason: ExitReason | { readonly kind: 'noproc' }; readonly ref?: number; readonly link?: boolean }
   | { readonly type: 'pid.cancel'; readonly pid: Pid; readonly reason: unknown };
 
+/**
+ * Who a process acts for: an actor and its scopes. Only a plugin can issue one
+ * (`PluginContext.principals.issue`, e.g. the security plugin from a validated token); a process
+ * gets one at spawn and can pass its own on, but never create, change or raise one.
+ */
+export interface Principal {
+  readonly actor: string;
+  readonly scopes: readonly string[];
+}
+
 /** What a process function receives as its first argument. */
 export interface ProcessContext {
   readonly pid: Pid;
@@ -41,6 +51,8 @@ export interface ProcessContext {
   trapLinks: boolean;
   /** When true, cancel() arrives as a pid.cancel message the process handles, instead of ending it. */
   trapCancel: boolean;
+  /** Who this process acts for (set at spawn, read-only), or undefined. */
+  readonly principal: Principal | undefined;
 }
 
 /** The generator a process runs. Yields commands; its return value is the exit value. */
@@ -103,6 +115,8 @@ export interface SpawnOptions {
   host?: ProcessHost;
   /** Register the new process under this name, atomically with the spawn. */
   name?: string;
+  /** Run as this principal: one this runtime issued (a process's own `ctx.principal`, or from a plugin), else BAD_PRINCIPAL. */
+  principal?: Principal;
 }
 
 /** Lifecycle notifications, for the event bus bridge and observers. */

@@ -1,5 +1,5 @@
 import type { Handler } from '@switchyard/dispatcher';
-import { exitError, type Runtime } from '@switchyard/runtime';
+import { exitError, type Principals, type Runtime, type SpawnOptions } from '@switchyard/runtime';
 import {
   ProcessCommand,
   type CancelCmd,
@@ -14,10 +14,15 @@ import {
 } from './commands.js';
 
 /** The process module's handlers: thin wiring over the runtime's topology API. */
-export function processHandlers(rt: Runtime) {
+export function processHandlers(rt: Runtime, principals: Principals) {
+  // A child acts for whom its parent acts for: spawning is never a way to shed or gain rights.
+  const inherit = (parent: string, options: SpawnOptions): SpawnOptions => {
+    const principal = principals.of(parent);
+    return principal === undefined || options.principal !== undefined ? options : { ...options, principal };
+  };
   const sendH: Handler<SendCmd> = (ctx, cmd, tag, r) => r.completeYield(tag, rt.send(cmd.to, cmd.topic, cmd.payload, ctx.pid));
   const spawnH: Handler<SpawnCmd> = (ctx, cmd, tag, r) =>
-    r.completeYield(tag, rt.spawnWith(cmd.link ? { ...cmd.options, linkTo: ctx.pid } : cmd.options, cmd.fn, ...(cmd.args as never[])));
+    r.completeYield(tag, rt.spawnWith(inherit(ctx.pid, cmd.link ? { ...cmd.options, linkTo: ctx.pid } : cmd.options), cmd.fn, ...(cmd.args as never[])));
   const terminateH: Handler<TerminateCmd> = (_ctx, cmd, tag, r) => r.completeYield(tag, rt.terminate(cmd.target));
   const cancelH: Handler<CancelCmd> = (_ctx, cmd, tag, r) => r.completeYield(tag, rt.cancel(cmd.target, cmd.reason));
   const monitorH: Handler<MonitorCmd> = (ctx, cmd, tag, r) => r.completeYield(tag, rt.monitor(ctx.pid, cmd.target));
@@ -32,7 +37,7 @@ export function processHandlers(rt: Runtime) {
   };
   // exec is a call: if the caller stops waiting (it ended, or lost a race), the callee is terminated.
   const execH: Handler<ExecCmd<unknown>> = (ctx, cmd, tag, r) => {
-    const child = rt.spawn(cmd.fn, ...(cmd.args as never[]));
+    const child = rt.spawnWith(inherit(ctx.pid, {}), cmd.fn, ...(cmd.args as never[]));
     const signal = ctx.signal;
     const onAbort = () => rt.terminate(child);
     rt.onExit(child, (reason) => {

@@ -8,6 +8,6 @@ export function processPlugin(): Plugin {
     name: 'process',
     commands: { first: 1, last: 9 },
     commandNames: ProcessCommand,
-    setup: (ctx) => ({ handlers: processHandlers(ctx.runtime) }),
+    setup: (ctx) => ({ handlers: processHandlers(ctx.runtime, ctx.principals) }),
   });
 }

@@ -14,6 +14,7 @@ import {
   type ListPage,
   type PutCmd,
   type SetCmd,
+  type SetOptions,
 } from './commands.js';
 import { StoreError, VersionConflictError } from './errors.js';
 import { encode } from './json.js';
@@ -217,27 +218,45 @@ export class StoreHandlers {
     return version;
   }
 
+  // ------------------------------------------------------------ the API other plugins use (storesKey)
+
+  names(): string[] {
+    return [...this.stores.keys()];
+  }
+
+  getValue(store: string, key: string): JsonValue | undefined {
+    const s = this.store(store);
+    const k = this.key(s, key);
+    const r = this.guarded(s, k, () => this.live(s, k));
+    return r === undefined ? undefined : (JSON.parse(r.json) as JsonValue);
+  }
+
+  setValue(store: string, key: string, value: unknown, options?: SetOptions): number {
+    const s = this.store(store);
+    const k = this.key(s, key);
+    const expiresAt = this.ttl(s, k, options?.ttlMs);
+    const json = encode(s.name, k, value);
+    return this.guarded(s, k, () => this.write(s, k, json, expiresAt));
+  }
+
+  deleteValue(store: string, key: string): boolean {
+    const s = this.store(store);
+    const k = this.key(s, key);
+    return this.guarded(s, k, () => this.live(s, k) !== undefined && s.backend.remove(k, s.seq));
+  }
+
   // ------------------------------------------------------------ handlers
 
   readonly get: Handler<GetCmd> = (_ctx, cmd, tag, receiver) => {
-    const s = this.store(cmd.store);
-    const key = this.key(s, cmd.key);
-    const r = this.guarded(s, key, () => this.live(s, key));
-    receiver.completeYield(tag, r === undefined ? undefined : JSON.parse(r.json));
+    receiver.completeYield(tag, this.getValue(cmd.store, cmd.key));
   };
 
   readonly set: Handler<SetCmd> = (_ctx, cmd, tag, receiver) => {
-    const s = this.store(cmd.store);
-    const key = this.key(s, cmd.key);
-    const expiresAt = this.ttl(s, key, cmd.options?.ttlMs);
-    const json = encode(s.name, key, cmd.value);
-    receiver.completeYield(tag, this.guarded(s, key, () => this.write(s, key, json, expiresAt)));
+    receiver.completeYield(tag, this.setValue(cmd.store, cmd.key, cmd.value, cmd.options));
   };
 
   readonly del: Handler<DeleteCmd> = (_ctx, cmd, tag, receiver) => {
-    const s = this.store(cmd.store);
-    const key = this.key(s, cmd.key);
-    receiver.completeYield(tag, this.guarded(s, key, () => this.live(s, key) !== undefined && s.backend.remove(key, s.seq)));
+    receiver.completeYield(tag, this.deleteValue(cmd.store, cmd.key));
   };
 
   readonly has: Handler<HasCmd> = (_ctx, cmd, tag, receiver) => {

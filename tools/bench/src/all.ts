@@ -2,6 +2,7 @@
 import { runCodecBench } from './codec.js';
 import { runDispatchBench } from './dispatch.js';
 import { runEventBench } from './events.js';
+import { runFunctionBench } from './functions.js';
 import { runSqlBench } from './sql.js';
 import { runHttpBench } from './http.js';
 import { runSupervisorBench } from './supervisor.js';
@@ -12,6 +13,7 @@ const suites: [string, () => Promise<string>][] = [
   ['SQL and store (issue: sql/store)', () => runSqlBench()],
   ['HTTP and streams (issue 10)', () => runHttpBench()],
   ['Wire codec (issue: codec)', () => runCodecBench()],
+  ['Functions, contracts and tokens (issue 12)', () => runFunctionBench()],
   ['Supervisors (issue 15)', () => runSupervisorBench()],
 ];
 const only = process.argv[2];

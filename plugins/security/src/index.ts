@@ -1,0 +1,4 @@
+export * from './commands.js';
+export { SecurityError, type SecurityErrorCode } from './errors.js';
+export type { JwtKey, JwtStoreOptions, OpaqueStoreOptions, SecurityPluginOptions, TokenStoreOptions } from './options.js';
+export * from './plugin.js';
