@@ -1,18 +1,22 @@
 #!/usr/bin/env node
-// Type-checks every ```ts block of a Markdown guide against this workspace, then runs the
+// Type-checks every ```ts block of Markdown files against this workspace, then runs the
 // test files among them with vitest.
 //
 //   node docs/check-docs.mjs [file.md ...] [--no-run] [--keep]
 //
-// A block whose first line is `// file: <path>` goes into <path>; blocks naming the same
-// path are joined in order, so a guide can build one file across several blocks with prose
-// between them. Every other block becomes a file of its own. The files are written to a
-// scratch directory inside the repository (docs/.check-*, removed afterwards unless --keep)
-// so that @switchyard/* resolve to the workspace packages, and are checked with the
-// repository's strict compiler settings. Errors are reported at their line in the guide.
+// Without files it checks every document a user reads: README.md, docs/*.md and the
+// README.md of every workspace package (libs/*, plugins/*, tools/*, examples/*).
+//
+// A block whose first line is `// file: <path>` goes into <path>; blocks of one document
+// naming the same path are joined in order, so a guide can build one file across several
+// blocks with prose between them. Every other block becomes a file of its own. Each
+// document gets its own directory in a scratch directory inside the repository
+// (docs/.check-*, removed afterwards unless --keep) so that @switchyard/* resolve to the
+// workspace packages, and everything is checked with the repository's strict compiler
+// settings. Errors are reported at their line in the document.
 // Exit code: 0 when everything compiles and every extracted test passes, 1 otherwise.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,7 +32,22 @@ for (const f of flags) {
   }
 }
 const guides = args.filter((a) => !a.startsWith('--')).map((a) => resolve(a));
-if (guides.length === 0) guides.push(join(DOCS, 'plugins.md'));
+if (guides.length === 0) guides.push(...allDocuments());
+
+/** README.md, docs/*.md, and the README of every workspace package. */
+function allDocuments() {
+  const docs = [join(ROOT, 'README.md'), ...readdirSync(DOCS).filter((f) => f.endsWith('.md')).sort().map((f) => join(DOCS, f))];
+  const patterns = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).workspaces ?? [];
+  for (const pattern of patterns) {
+    const parent = join(ROOT, pattern.replace(/\/\*$/, ''));
+    const dirs = pattern.endsWith('/*') ? (existsSync(parent) ? readdirSync(parent).sort().map((d) => join(parent, d)) : []) : [parent];
+    for (const dir of dirs) if (existsSync(join(dir, 'README.md'))) docs.push(join(dir, 'README.md'));
+  }
+  return docs;
+}
+
+/** A directory name for a document's blocks: its path in the repository ("libs_cli_README"). */
+const slug = (guide) => relative(ROOT, guide).replace(/\.md$/i, '').replace(/[^\w-]+/g, '_') || 'doc';
 
 /** Fenced ```ts / ```typescript blocks, with the guide line of their first content line. */
 function extract(guide) {
@@ -58,10 +77,11 @@ try {
     for (const block of extract(guide)) {
       blockCount++;
       const header = /^\s*\/\/\s*file:\s*(\S+)\s*$/.exec(block.body[0] ?? '');
-      const path = header ? header[1] : `snippets/${basename(guide, '.md').replace(/[^\w-]+/g, '_')}-line${block.line}.ts`;
-      if (path.startsWith('/') || path.split('/').includes('..')) {
-        throw new Error(`${relative(ROOT, guide)}:${block.line - 1}: "// file: ${path}" must be a relative path inside the guide's scratch directory`);
+      const own = header ? header[1] : `snippets/${basename(guide, '.md').replace(/[^\w-]+/g, '_')}-line${block.line}.ts`;
+      if (own.startsWith('/') || own.split('/').includes('..')) {
+        throw new Error(`${relative(ROOT, guide)}:${block.line - 1}: "// file: ${own}" must be a relative path inside the guide's scratch directory`);
       }
+      const path = `${slug(guide)}/${own}`;
       let file = files.get(path);
       if (file === undefined) files.set(path, (file = { lines: [], segments: [] }));
       file.segments.push({ fileLine: file.lines.length + 1, guide, guideLine: block.line, count: block.body.length });
@@ -106,14 +126,18 @@ try {
     failed = true;
     for (const d of diagnostics) {
       const m = /^(.+?)\((\d+),(\d+)\): (.*)$/.exec(d);
-      console.error(m ? `${where(m[1], Number(m[2]))}:${m[3]} (${m[1]}): ${m[4]}` : d);
+      console.error(m ? `${where(m[1], Number(m[2]))}:${m[3]} (${m[1].slice(m[1].indexOf('/') + 1)}): ${m[4]}` : d);
     }
   }
-  const tests = [...files.keys()].filter((p) => /(^|\/)test\/.+\.test\.ts$/.test(p));
+  const tests = [...files.keys()].filter((p) => /^[^/]+\/test\/.+\.test\.ts$/.test(p));
   console.log(`check-docs: ${blockCount} ts blocks in ${files.size} files: ${tsc.status === 0 ? 'type-check ok' : 'type-check FAILED'}`);
 
   if (!failed && tests.length > 0 && !flags.has('--no-run')) {
-    writeFileSync(join(scratch, 'vitest.config.ts'), `export { default } from '${relative(scratch, join(ROOT, 'vitest.shared')).split('\\').join('/')}';\n`);
+    const shared = relative(scratch, join(ROOT, 'vitest.shared')).split('\\').join('/');
+    writeFileSync(
+      join(scratch, 'vitest.config.ts'),
+      `import shared from '${shared}';\nexport default { ...shared, test: { ...shared.test, include: ['*/test/**/*.test.ts'] } };\n`,
+    );
     const run = spawnSync(process.execPath, [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', ...tests], {
       cwd: scratch,
       encoding: 'utf8',
@@ -123,7 +147,7 @@ try {
     if (run.status !== 0) {
       failed = true;
       console.error(`${run.stdout}${run.stderr}`);
-      console.error(`check-docs: the guide's tests FAILED (${tests.join(', ')})`);
+      console.error(`check-docs: the guide's tests FAILED (${tests.map((t) => t.slice(t.indexOf('/') + 1)).join(', ')})`);
     } else {
       console.log(`check-docs: tests ok (${summary.map((l) => l.replace(/\s+/g, ' ')).join('; ')})`);
     }

@@ -1,7 +1,7 @@
 import { definePlugin, type Plugin } from '@switchyard/runtime';
 import { SqlCommand } from './commands.js';
 import { SqlHandlers } from './handlers.js';
-import { resolveOptions, type SqlPluginOptions } from './options.js';
+import { DEFAULT_SQL_OPTIONS, resolveOptions, type SqlPluginOptions } from './options.js';
 
 export interface SqlStats {
   /** Prepared statements open (prepare/txPrepare not yet closed). */
@@ -26,8 +26,10 @@ export interface SqlPlugin extends Plugin {
  * a bad one fails rt.start() with SQL_BAD_OPTIONS naming the database and the field.
  *
  *     sqlPlugin({ databases: { main: { file: 'app.db' }, reports: { file: 'reports.db', mode: 'worker' } } })
+ *
+ * Without options it opens one in-memory database named "default" (DEFAULT_SQL_OPTIONS).
  */
-export function sqlPlugin(options: SqlPluginOptions): SqlPlugin {
+export function sqlPlugin(options: SqlPluginOptions = DEFAULT_SQL_OPTIONS): SqlPlugin {
   let handlers: SqlHandlers | undefined;
   const plugin = definePlugin({
     name: 'sql',

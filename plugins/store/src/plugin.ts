@@ -1,7 +1,7 @@
 import { definePlugin, type Plugin } from '@switchyard/runtime';
 import { StoreCommand } from './commands.js';
 import { StoreHandlers } from './handlers.js';
-import { resolveOptions, type StorePluginOptions } from './options.js';
+import { DEFAULT_STORE_OPTIONS, resolveOptions, type StorePluginOptions } from './options.js';
 
 export interface StoreStats {
   /** Records held, including expired ones not yet swept. */
@@ -20,8 +20,10 @@ export interface StorePlugin extends Plugin {
  * checked when the runtime starts; a bad one fails rt.start() with STORE_BAD_OPTIONS.
  *
  *     storePlugin({ stores: { cache: { backend: 'memory' }, main: { backend: 'sqlite', file: 'app.db' } } })
+ *
+ * Without options it opens one memory store named "default" (DEFAULT_STORE_OPTIONS).
  */
-export function storePlugin(options: StorePluginOptions): StorePlugin {
+export function storePlugin(options: StorePluginOptions = DEFAULT_STORE_OPTIONS): StorePlugin {
   let handlers: StoreHandlers | undefined;
   const plugin = definePlugin({
     name: 'store',
