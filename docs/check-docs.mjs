@@ -67,6 +67,27 @@ function extract(guide) {
   return blocks;
 }
 
+/**
+ * What a reader of a clone would trip over: a relative link to a file the repository does
+ * not have, or a mention of material that lives outside it (the planning seeds, ../shared/).
+ */
+function checkLinks(guide) {
+  const problems = [];
+  const lines = readFileSync(guide, 'utf8').split('\n');
+  lines.forEach((line, i) => {
+    const at = `${relative(process.cwd(), guide)}:${i + 1}`;
+    for (const m of line.matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)) {
+      const target = m[1];
+      if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('#')) continue;
+      const path = decodeURIComponent(target.split('#')[0]);
+      if (!existsSync(resolve(dirname(guide), path))) problems.push(`${at}: link to ${target}, which is not in the repository`);
+    }
+    if (/\bseeds?\b/i.test(line)) problems.push(`${at}: mentions "seed", which a clone does not have`);
+    if (/(^|[^\w.-])shared\//.test(line)) problems.push(`${at}: mentions "shared/", which a clone does not have`);
+  });
+  return problems;
+}
+
 const scratch = mkdtempSync(join(DOCS, '.check-'));
 let failed = false;
 try {
@@ -87,6 +108,11 @@ try {
       file.segments.push({ fileLine: file.lines.length + 1, guide, guideLine: block.line, count: block.body.length });
       file.lines.push(...block.body);
     }
+  }
+  const problems = guides.flatMap(checkLinks);
+  if (problems.length > 0) {
+    failed = true;
+    for (const p of problems) console.error(p);
   }
   if (files.size === 0) throw new Error(`no ts blocks in ${guides.map((g) => relative(process.cwd(), g)).join(', ')}`);
   for (const [path, file] of files) {
@@ -130,10 +156,13 @@ try {
     }
   }
   const tests = [...files.keys()].filter((p) => /^[^/]+\/test\/.+\.test\.ts$/.test(p));
-  console.log(`check-docs: ${blockCount} ts blocks in ${files.size} files: ${tsc.status === 0 ? 'type-check ok' : 'type-check FAILED'}`);
+  console.log(
+    `check-docs: ${guides.length} documents, links ${problems.length === 0 ? 'ok' : `FAILED (${problems.length})`}; ` +
+      `${blockCount} ts blocks in ${files.size} files: ${tsc.status === 0 ? 'type-check ok' : 'type-check FAILED'}`,
+  );
 
   if (!failed && tests.length > 0 && !flags.has('--no-run')) {
-    const shared = relative(scratch, join(ROOT, 'vitest.shared')).split('\\').join('/');
+    const shared = relative(scratch, join(ROOT, 'vitest.shared.js')).split('\\').join('/');
     writeFileSync(
       join(scratch, 'vitest.config.ts'),
       `import shared from '${shared}';\nexport default { ...shared, test: { ...shared.test, include: ['*/test/**/*.test.ts'] } };\n`,
@@ -141,7 +170,7 @@ try {
     const run = spawnSync(process.execPath, [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', ...tests], {
       cwd: scratch,
       encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1', VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
+      env: { ...process.env, NO_COLOR: '1' },
     });
     const summary = `${run.stdout}`.replace(/\x1b\[[0-9;]*m/g, '').split('\n').filter((l) => /^\s*(Test Files|Tests)\s/.test(l)).map((l) => l.trim());
     if (run.status !== 0) {

@@ -70,8 +70,8 @@ export function pluginFiles(input: PluginTemplateInput): { path: string; content
 
   if (root !== undefined) {
     files.push({ path: 'tsconfig.json', content: JSON.stringify({ extends: `${root}/tsconfig.base.json`, include: ['src', 'test', '*.ts'] }, null, 2) + '\n' });
-    files.push({ path: 'tsup.config.ts', content: `export { default } from '${root}/tsup.shared';\n` });
-    files.push({ path: 'vitest.config.ts', content: `export { default } from '${root}/vitest.shared';\n` });
+    files.push({ path: 'tsup.config.ts', content: `export { default } from '${root}/tsup.shared.js';\n` });
+    files.push({ path: 'vitest.config.ts', content: `export { default } from '${root}/vitest.shared.js';\n` });
   } else {
     files.push({
       path: 'tsconfig.json',
