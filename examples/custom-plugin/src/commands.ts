@@ -1,3 +1,4 @@
+import { describeValue, SwitchyardError } from '@switchyard/errors';
 import { CommandBase } from '@switchyard/dispatcher';
 
 /**
@@ -41,10 +42,17 @@ export class ForgetCmd extends CommandBase<boolean> {
   }
 }
 
-/** Throws a TypeError naming the value unless it is a non-empty string. */
+/** A greeter argument is wrong; `code` is GREETER_BAD_NAME. */
+export class GreeterError extends SwitchyardError {
+  constructor(message: string) {
+    super('GREETER_BAD_NAME', message);
+  }
+}
+
+/** Throws a GreeterError naming the value unless it is a non-empty string. */
 export function checkName(name: unknown, what: string): string {
   if (typeof name !== 'string' || name.trim() === '') {
-    throw new TypeError(`${what}: name must be a non-empty string, got ${typeof name === 'string' ? JSON.stringify(name) : typeof name}`);
+    throw new GreeterError(`${what}: name must be a non-empty string, got ${describeValue(name)}`);
   }
   return name;
 }

@@ -1,4 +1,5 @@
 import type { Handler } from '@switchyard/dispatcher';
+import { describeValue, OptionError } from '@switchyard/errors';
 import type { Clock, TimerId } from '@switchyard/runtime';
 import { checkName, GreeterCommand, type CountCmd, type ForgetCmd, type GreetCmd, type Greeting } from './commands.js';
 
@@ -18,9 +19,11 @@ export interface ResolvedGreeterOptions {
 export function resolveOptions(options: GreeterOptions): ResolvedGreeterOptions {
   const salutation = options.salutation ?? 'Hello';
   const delayMs = options.delayMs ?? 10;
-  if (typeof salutation !== 'string' || salutation === '') throw new TypeError('greeterPlugin(): salutation must be a non-empty string');
+  if (typeof salutation !== 'string' || salutation === '') {
+    throw new OptionError('greeterPlugin()', 'salutation', `must be a non-empty string, got ${describeValue(salutation)}`);
+  }
   if (typeof delayMs !== 'number' || !Number.isFinite(delayMs) || delayMs < 0) {
-    throw new RangeError(`greeterPlugin(): delayMs must be a finite number >= 0, got ${String(delayMs)}`);
+    throw new OptionError('greeterPlugin()', 'delayMs', `must be a finite number >= 0, got ${describeValue(delayMs)}`);
   }
   return { salutation, delayMs };
 }
@@ -50,9 +53,9 @@ export class GreeterHandlers {
       this.clock.clearTimeout(handle);
       this.inFlight.delete(handle);
     };
+    // ctx.signal belongs to this one yield and is dropped once it completes: no need to remove the listener.
     const handle = this.clock.setTimeout(() => {
       this.inFlight.delete(handle);
-      signal.removeEventListener('abort', onAbort);
       const count = (this.counts.get(name) ?? 0) + 1;
       this.counts.set(name, count);
       const greeting: Greeting = { text: `${this.options.salutation}, ${name}!`, count };

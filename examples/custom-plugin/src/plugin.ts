@@ -1,23 +1,21 @@
 import { definePlugin, type Plugin } from '@switchyard/runtime';
-import { GREETER_IDS } from './commands.js';
+import { GREETER_IDS, GreeterCommand } from './commands.js';
 import { GreeterHandlers, resolveOptions, type GreeterOptions } from './handlers.js';
 
-export interface GreeterPlugin extends Plugin {
-  /** Greetings in flight in the runtime this plugin instance was last started in. */
-  pending(): number;
-}
-
-/** The greeter module: greet, greetings, forget (IDs 256–263). */
-export function greeterPlugin(options: GreeterOptions = {}): GreeterPlugin {
+/**
+ * The greeter module: greet, greetings, forget (IDs 256–263). The factory only checks options;
+ * everything the plugin keeps lives in what setup creates, so one plugin value can be installed
+ * in several runtimes. Its counters show in `rt.stats().plugins.greeter`.
+ */
+export function greeterPlugin(options: GreeterOptions = {}): Plugin {
   const resolved = resolveOptions(options);
-  let handlers: GreeterHandlers | undefined;
-  const plugin = definePlugin({
+  return definePlugin({
     name: 'greeter',
     commands: GREETER_IDS,
+    commandNames: GreeterCommand,
     setup: (ctx) => {
-      handlers = new GreeterHandlers(ctx.clock, resolved);
-      return { handlers: handlers.handlers, stop: () => handlers?.dispose() };
+      const handlers = new GreeterHandlers(ctx.clock, resolved);
+      return { handlers: handlers.handlers, stop: () => handlers.dispose(), stats: () => ({ pending: handlers.pending }) };
     },
   });
-  return Object.freeze({ ...plugin, pending: () => handlers?.pending ?? 0 });
 }

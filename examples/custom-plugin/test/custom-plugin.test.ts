@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { race, receive, type Message, type ProcessContext } from '@switchyard/runtime';
 import { createTestRuntime, type TestRuntime } from '@switchyard/testing';
-import { forget, greet, GreetCmd, GreeterCommand, greeterPlugin, greetings, type GreeterPlugin, type Greeting } from '../src/index.js';
+import { forget, greet, GreetCmd, GreeterCommand, greeterPlugin, greetings, type Greeting } from '../src/index.js';
 
 let t: TestRuntime;
-let plugin: GreeterPlugin;
+let plugin: ReturnType<typeof greeterPlugin>;
+const pending = () => t.rt.stats().plugins.greeter!.pending;
 beforeEach(async () => {
   plugin = greeterPlugin({ delayMs: 50 });
   t = await createTestRuntime({ plugins: [plugin] });
@@ -47,11 +48,11 @@ describe('a custom plugin at IDs 256–263', () => {
     });
     await t.advance(49);
     expect(greeting).toBeUndefined();
-    expect(plugin.pending()).toBe(1);
+    expect(pending()).toBe(1);
     await t.advance(1);
     expect(greeting).toEqual({ text: 'Hello, Grace!', count: 1 });
     expect(t.rt.isAlive(pid)).toBe(false);
-    expect(plugin.pending()).toBe(0);
+    expect(pending()).toBe(0);
   });
 
   it('many processes greet concurrently; each gets its own result', async () => {
@@ -73,10 +74,10 @@ describe('a custom plugin at IDs 256–263', () => {
       yield* greet('Linus');
     });
     await t.settle();
-    expect(plugin.pending()).toBe(1);
+    expect(pending()).toBe(1);
     expect(t.clock.pending).toBe(1);
     t.rt.terminate(pid);
-    expect(plugin.pending()).toBe(0);
+    expect(pending()).toBe(0);
     expect(t.clock.pending).toBe(0);
     await t.advance(100);
     expect(await t.rt.run(function* () {
@@ -94,7 +95,7 @@ describe('a custom plugin at IDs 256–263', () => {
     await t.settle();
     t.rt.send(pid, 'hurry', 'no time');
     expect(await exit).toEqual({ kind: 'normal', value: { topic: 'hurry', payload: 'no time' } satisfies Message<string> });
-    expect(plugin.pending()).toBe(0);
+    expect(pending()).toBe(0);
     expect(t.clock.pending).toBe(0);
   });
 
@@ -110,7 +111,7 @@ describe('a custom plugin at IDs 256–263', () => {
     expect(await done).toEqual({ forgotten: true, again: false, after: 1 });
   });
 
-  it('a bad name throws a TypeError inside the process, which can catch it and go on', async () => {
+  it('a bad name throws GREETER_BAD_NAME inside the process, which can catch it and go on', async () => {
     const done = t.rt.run(function* () {
       let error = '';
       try {
@@ -128,14 +129,14 @@ describe('a custom plugin at IDs 256–263', () => {
     const r = t.rt.run(function* () {
       yield* new GreetCmd(42 as unknown as string);
     });
-    await expect(r).rejects.toThrow('greet: name must be a non-empty string, got number');
-    expect(plugin.pending()).toBe(0);
+    await expect(r).rejects.toThrow('greet: name must be a non-empty string, got 42');
+    expect(pending()).toBe(0);
   });
 
   it('options are checked when the plugin is created', () => {
-    expect(() => greeterPlugin({ delayMs: -1 })).toThrow(RangeError);
+    expect(() => greeterPlugin({ delayMs: -1 })).toThrow(/greeterPlugin\(\): "delayMs" must be a finite number >= 0, got -1/);
     expect(() => greeterPlugin({ delayMs: -1 })).toThrow('got -1');
-    expect(() => greeterPlugin({ salutation: '' })).toThrow(TypeError);
+    expect(() => greeterPlugin({ salutation: '' })).toThrow(expect.objectContaining({ code: 'BAD_OPTION', option: 'salutation' }));
   });
 
   it('two runtimes keep separate counts', async () => {
@@ -163,7 +164,31 @@ describe('a custom plugin at IDs 256–263', () => {
     await t.settle();
     expect(t.clock.pending).toBe(1);
     await t.stop();
-    expect(plugin.pending()).toBe(0);
+    expect(pending()).toBe(0);
     expect(t.clock.pending).toBe(0);
+  });
+});
+
+describe('one plugin value, two runtimes', () => {
+  it('keeps separate state per installation: stopping one leaves the other working', async () => {
+    const shared = greeterPlugin({ delayMs: 50 });
+    const a = await createTestRuntime({ plugins: [shared] });
+    const b = await createTestRuntime({ plugins: [shared] });
+    const inB = b.rt.run(function* () {
+      return yield* greet('B');
+    });
+    const inA = a.rt.run(function* () {
+      yield* greet('A');
+      return yield* greetings('A');
+    });
+    await b.advance(10);
+    expect(b.rt.stats().plugins.greeter).toEqual({ pending: 1 });
+    await a.advance(100);
+    expect(await inA).toBe(1);
+    await a.stop();
+    await b.advance(40);
+    expect(await inB).toEqual({ text: 'Hello, B!', count: 1 });
+    expect(b.rt.stats().plugins.greeter).toEqual({ pending: 0 });
+    await b.stop();
   });
 });

@@ -5,6 +5,10 @@ import { commandNamesOf, formatIds, idsOf } from './claims.js';
 interface Coded {
   readonly code?: unknown;
   readonly message?: unknown;
+  /** BootError fields: the component at fault, the missing dependency, the cycle path. */
+  readonly component?: unknown;
+  readonly dependency?: unknown;
+  readonly cycle?: unknown;
 }
 
 /**
@@ -28,11 +32,12 @@ function explain(error: unknown, app: App | undefined): string {
     case 'MISSING_DEPENDENCY':
       return missingDependency(plugins) ?? message;
     case 'DEPENDENCY_CYCLE': {
-      const path = message.replace(/^dependency cycle:\s*/, '');
+      const cycle = Array.isArray(e.cycle) ? (e.cycle as unknown[]).map(String) : [];
+      const path = cycle.map((n) => `"${n}"`).join(' -> ');
       return `the plugins depend on each other in a cycle, ${path} (through dependsOn), so no boot order exists. Remove one of these dependencies. [${code}]`;
     }
     case 'DUPLICATE_COMPONENT': {
-      const name = /"([^"]+)"/.exec(message)?.[1] ?? '?';
+      const name = typeof e.component === 'string' ? e.component : '?';
       const at = plugins.flatMap((p, i) => (p.name === name ? [`plugins[${i}]`] : []));
       return `plugin "${name}" is installed twice${at.length > 1 ? ` (${at.join(' and ')})` : ''}; install each plugin once. [${code}]`;
     }

@@ -1,4 +1,5 @@
-import { SwitchyardError } from '@switchyard/dispatcher';
+import { describeValue, didYouMean } from '@switchyard/errors';
+import { SwitchyardError } from '@switchyard/errors';
 import type { ExitReason, Pid } from './types.js';
 
 /** `receive()` waited longer than its timeout. */
@@ -42,6 +43,100 @@ export class ProcessCancelledError extends SwitchyardError {
     super('CANCELLED', `process ${pid} was cancelled: ${String(reason)}`);
     this.pid = pid;
     this.reason = reason;
+  }
+}
+
+/** A handle a process used, as errors show it. */
+export interface HandleLike {
+  readonly kind: string;
+  readonly id: number;
+}
+
+function showHandle(handle: unknown): string {
+  const h = handle as Partial<HandleLike> | null;
+  return typeof h === 'object' && h !== null && typeof h.kind === 'string' && typeof h.id === 'number'
+    ? `${h.kind} #${h.id}`
+    : describeValue(handle);
+}
+
+/** A process used a resource handle that another process owns. */
+export class NotOwnerError extends SwitchyardError {
+  readonly handle: unknown;
+  readonly pid: Pid;
+  readonly owner: Pid;
+  constructor(handle: unknown, pid: Pid, owner: Pid) {
+    super('NOT_OWNER', `process ${pid} cannot use ${showHandle(handle)}: it is owned by ${owner} (ownership moves only with transfer())`);
+    this.handle = handle;
+    this.pid = pid;
+    this.owner = owner;
+  }
+}
+
+/** A process used a handle that is unknown, closed, or of another kind. */
+export class NoSuchResourceError extends SwitchyardError {
+  readonly handle: unknown;
+  readonly pid: Pid;
+  constructor(handle: unknown, pid: Pid, why: string) {
+    super('NO_SUCH_RESOURCE', `process ${pid} used ${showHandle(handle)}: ${why}`);
+    this.handle = handle;
+    this.pid = pid;
+  }
+}
+
+/** A send to a mailbox that is full under the `error` policy. */
+export class MailboxFullError extends SwitchyardError {
+  readonly pid: Pid;
+  readonly capacity: number;
+  constructor(pid: Pid, capacity: number) {
+    super('MAILBOX_FULL', `the mailbox of ${pid} is full (${capacity} messages): the message was not delivered`);
+    this.pid = pid;
+    this.capacity = capacity;
+  }
+}
+
+/** A string that is not a PID where a PID was expected. */
+export class BadPidError extends SwitchyardError {
+  readonly value: unknown;
+  constructor(value: unknown, doing: string) {
+    super('BAD_PID', `cannot ${doing}: ${describeValue(value)} is not a PID (PIDs look like "{local|0x00001}")`);
+    this.value = value;
+  }
+}
+
+/** `register` of a name a live process already holds. */
+export class NameTakenError extends SwitchyardError {
+  /** The process name that was asked for (`name` is the error class name, as for every Error). */
+  readonly processName: string;
+  readonly holder: Pid;
+  constructor(name: string, holder: Pid) {
+    super('NAME_TAKEN', `the name "${name}" is already registered to ${holder}`);
+    this.processName = name;
+    this.holder = holder;
+  }
+}
+
+/** A send (or other use) of a process name nobody registered. */
+export class NoSuchNameError extends SwitchyardError {
+  readonly processName: string;
+  constructor(name: string, doing: string, known: readonly string[] = []) {
+    super('NO_SUCH_NAME', `cannot ${doing}: no process is registered as "${name}"${didYouMean(name, known)}`);
+    this.processName = name;
+  }
+}
+
+/** spawn() of something that is not a process: not a generator function, or an unknown process name. */
+export class SpawnError extends SwitchyardError {
+  constructor(code: 'BAD_SPAWN' | 'NO_SUCH_PROCESS_NAME', message: string) {
+    super(code, message);
+  }
+}
+
+/** A runtime API called with a wrong argument (a topic that is not a string, a bad timeout, …). */
+export class ArgumentError extends SwitchyardError {
+  readonly argument: string;
+  constructor(argument: string, message: string) {
+    super('BAD_ARGUMENT', message);
+    this.argument = argument;
   }
 }
 

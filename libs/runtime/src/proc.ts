@@ -1,18 +1,21 @@
 import type { Command, HandlerContext, ResultReceiver, Tag } from '@switchyard/dispatcher';
 import type { TimerId } from './clock.js';
-import type { Runtime } from './runtime.js';
-import type { ExitReason, Message, Pid, ProcessContext } from './types.js';
+import type { Mailbox } from './mailbox.js';
+import type { ResourceEntry, ResourceOwner } from './resources.js';
+import type { ExitReason, MailboxOptions, Pid, ProcessBody, ProcessContext, ProcessHost, Runtime } from './types.js';
 
 export const READY = 1;
 export const WAITING = 2;
 export const RUNNING = 3;
 export const DONE = 4;
 
-/** The part of the runtime a process calls back into; kept small so Proc stays lean. */
-export interface ProcHost {
+/** The part of the kernel a process calls back into; kept small so Proc stays lean. */
+export interface Kernel {
   readonly runtime: Runtime;
   accept(p: Proc): void;
   acceptMember(p: Proc, g: Group, index: number, data: unknown, error: unknown): void;
+  /** A hosted process's yield completed. */
+  hostCompleted(p: Proc, position: number, cmd: Command, data: unknown, error: unknown): void;
   duplicateCompletions: number;
   lateCompletions: number;
   completed: number;
@@ -41,6 +44,11 @@ export class MemberCtx implements HandlerContext {
     if (this.state !== MEMBER_PENDING) return;
     this.state = MEMBER_ABANDONED;
     this.controller?.abort(reason);
+  }
+  /** Completed: nobody will abort this member's signal any more. */
+  done(): void {
+    this.state = MEMBER_DONE;
+    this.controller = null;
   }
 }
 
@@ -78,13 +86,28 @@ export interface Topology {
 
 export type ExitHook = (reason: ExitReason) => void;
 
+/** What few processes use, allocated on first need so an idle process stays small. */
+export interface ProcExtra {
+  exitHooks: ExitHook[] | null;
+  topo: Topology | null;
+  names: string[] | null;
+  mailbox: MailboxOptions | null;
+  /** The process-lifetime signal of ProcessContext. */
+  life: AbortController | null;
+}
+
 /**
- * One process. It is its own ProcessContext, HandlerContext and ResultReceiver, so a
- * yield allocates nothing beyond what the command itself needs.
+ * One process. It is its own ProcessContext, HandlerContext and ResultReceiver, so neither a
+ * spawn nor a yield allocates a context object.
+ *
+ * `signal` serves both: read by a handler (the process is not running then) it is the yield's
+ * signal, created on first read, aborted when the process ends with the yield pending, dropped
+ * when the yield completes; read by the process's own code (while it runs) it is the process's
+ * lifetime signal.
  */
-export class Proc implements ProcessContext, HandlerContext, ResultReceiver {
+export class Proc implements ProcessContext, HandlerContext, ResultReceiver, ResourceOwner {
   state = READY;
-  gen: Generator<unknown, unknown, unknown> | null = null;
+  body: ProcessBody | null = null;
   nextTag = 1;
   waitTag = 0;
   group: Group | null = null;
@@ -92,28 +115,29 @@ export class Proc implements ProcessContext, HandlerContext, ResultReceiver {
   resValue: unknown = undefined;
   resError: unknown = undefined;
   resIsError = false;
-  mailbox: Message[] | null = null;
+  mailbox: Mailbox | null = null;
   recvTag = 0;
   recvTopic: string | undefined = undefined;
   recvTimer: TimerId = undefined;
   controller: AbortController | null = null;
-  exitHooks: ExitHook[] | null = null;
-  topo: Topology | null = null;
   killPending: ExitReason | null = null;
-  exit: ExitReason | null = null;
+  host: ProcessHost | null = null;
+  owned: Set<ResourceEntry> | null = null;
+  x: ProcExtra | null = null;
   trapLinks = false;
   trapCancel = false;
 
   constructor(
-    readonly host: ProcHost,
+    readonly k: Kernel,
     readonly pid: Pid,
   ) {}
 
   get runtime(): Runtime {
-    return this.host.runtime;
+    return this.k.runtime;
   }
 
   get signal(): AbortSignal {
+    if (this.state === RUNNING) return this.lifeSignal();
     if (this.controller === null) {
       this.controller = new AbortController();
       if (this.state === DONE) this.controller.abort(new Error(`process ${this.pid} has ended`));
@@ -122,35 +146,55 @@ export class Proc implements ProcessContext, HandlerContext, ResultReceiver {
   }
 
   completeYield(tag: Tag, data: unknown, error?: unknown): void {
-    const host = this.host;
+    const k = this.k;
     if (this.state === DONE) {
-      host.lateCompletions++;
+      k.lateCompletions++;
       return;
     }
     if (tag === this.waitTag && tag !== 0) {
       this.waitTag = 0;
-      host.completed++;
+      this.controller = null;
+      k.completed++;
+      if (this.host !== null) k.hostCompleted(this, tag, this.pendingCmd!, data, error);
       if (error !== undefined && error !== null) {
         this.resIsError = true;
         this.resError = error;
       } else {
         this.resValue = data;
       }
-      host.accept(this);
+      k.accept(this);
       return;
     }
     const g = this.group;
     if (g !== null) {
       const i = tag - g.firstTag;
       if (i >= 0 && i < g.members.length) {
-        host.acceptMember(this, g, i, data, error);
+        k.acceptMember(this, g, i, data, error);
         return;
       }
     }
-    host.duplicateCompletions++;
+    k.duplicateCompletions++;
+  }
+
+  private lifeSignal(): AbortSignal {
+    const x = this.extra();
+    if (x.life === null) {
+      x.life = new AbortController();
+      if (this.state === DONE) x.life.abort(new Error(`process ${this.pid} has ended`));
+    }
+    return x.life.signal;
+  }
+
+  extra(): ProcExtra {
+    return (this.x ??= { exitHooks: null, topo: null, names: null, mailbox: null, life: null });
   }
 
   topology(): Topology {
-    return (this.topo ??= { monitors: new Map(), watching: new Map(), links: new Set() });
+    const x = this.extra();
+    return (x.topo ??= { monitors: new Map(), watching: new Map(), links: new Set() });
+  }
+
+  get topo(): Topology | null {
+    return this.x === null ? null : this.x.topo;
   }
 }

@@ -1,176 +1,137 @@
 import { Boot, BootContext, defineComponent, type Component } from '@switchyard/boot';
-import {
-  ClaimTable,
-  Registry,
-  UnknownCommandError,
-  type Command,
-  type CommandID,
-  type Handler,
-  type HandlerContext,
-} from '@switchyard/dispatcher';
+import { ClaimTable, Registry, type CommandID, type Handler } from '@switchyard/dispatcher';
+import { checkKeys, describeValue, didYouMean, intOption, oneOf } from '@switchyard/errors';
 import { createEventBus, type EventBus } from '@switchyard/eventbus';
 import { systemClock, type Clock } from './clock.js';
-import { CoreCommand, type ReceiveCmd } from './core.js';
+import { checkName, CoreCommand, type ReceiveCmd, type RegisterCmd, type TransferCmd, type UnregisterCmd, type WhereIsCmd } from './core.js';
+import { Postal, type DeliveryResult } from './delivery.js';
+import { Dispatch } from './dispatch.js';
 import {
+  ArgumentError,
   BadYieldError,
   exitError,
-  LinkedExitError,
+  MailboxFullError,
+  NameTakenError,
+  NoSuchNameError,
   NoSuchProcessError,
   PluginError,
-  ReceiveTimeoutError,
   RuntimeStateError,
+  SpawnError,
 } from './errors.js';
+import { Names } from './names.js';
+import { formatPid, nodeName, parsePid } from './pid.js';
 import type { Plugin, PluginContext, PluginSetup } from './plugin.js';
-import {
-  DONE,
-  Group,
-  MEMBER_DONE,
-  MEMBER_PENDING,
-  MemberCtx,
-  Proc,
-  READY,
-  RUNNING,
-  WAITING,
-  type ProcHost,
-} from './proc.js';
-import {
-  EVENTS_TOPIC,
-  type ExitReason,
-  type LifecycleEvent,
-  type Message,
-  type Pid,
-  type ProcessEvent,
-  type ProcessFn,
-  type RuntimeStats,
-  type SpawnOptions,
+import { Proc } from './proc.js';
+import { localRelay, type Relay } from './relay.js';
+import { Resources } from './resources.js';
+import { Scheduler } from './scheduler.js';
+import { Exits } from './topology.js';
+import type {
+  ExitReason,
+  LifecycleEvent,
+  MailboxOptions,
+  MailboxOverflow,
+  Message,
+  Pid,
+  ProcessBody,
+  ProcessContext,
+  ProcessFn,
+  Runtime,
+  RuntimeStats,
+  Spawnable,
+  SpawnOptions,
 } from './types.js';
 
 export interface RuntimeOptions {
   plugins?: readonly Plugin[];
   /** Defaults to the system clock; tests pass a virtual clock. */
   clock?: Clock;
-  /** Node name in PIDs ("{local|0x00001}"). */
+  /** Node name in PIDs. Default "local"; a name gets a boot incarnation: "{alpha@lq3k9x|0x00001}". */
   node?: string;
+  /** The incarnation part of a named node (default: the boot time in base 36). */
+  incarnation?: string;
   /** How long stop() lets cancelled processes finish, and each plugin stop, in ms. Default 5000. */
   stopTimeoutMs?: number;
-}
-
-/** The runtime as users and plugins see it. */
-export interface Runtime {
-  readonly clock: Clock;
-  readonly node: string;
-  /** Boot: claim IDs, load plugins, freeze the registry, start plugins. */
-  start(): Promise<void>;
-  /** Graceful: cancel processes (terminate those still alive after the timeout), then stop plugins. */
-  stop(): Promise<void>;
-  spawn<A extends unknown[], R>(fn: ProcessFn<A, R>, ...args: A): Pid;
-  spawnWith<A extends unknown[], R>(options: SpawnOptions, fn: ProcessFn<A, R>, ...args: A): Pid;
-  /** Spawn and wait: resolves with the return value, rejects with the process's error. */
-  run<A extends unknown[], R>(fn: ProcessFn<A, R>, ...args: A): Promise<R>;
-  /** Put a message in a process's mailbox. False when no such process is alive. */
-  send(pid: Pid, topic: string, payload: unknown, from?: Pid): boolean;
-  terminate(pid: Pid): boolean;
-  cancel(pid: Pid, reason?: unknown): boolean;
-  /** `watcher` gets a pid.exit message on "@pid/events" when `target` ends. Returns the monitor ref. */
-  monitor(watcher: Pid, target: Pid): number;
-  demonitor(watcher: Pid, ref: number): boolean;
-  link(a: Pid, b: Pid): void;
-  unlink(a: Pid, b: Pid): void;
-  isAlive(pid: Pid): boolean;
-  /** Resolves with the exit reason when the process ends. */
-  wait(pid: Pid): Promise<ExitReason>;
-  /** Call `hook` when the process ends (plugins free what a process owned). Returns a disposer. */
-  onExit(pid: Pid, hook: (reason: ExitReason) => void): () => void;
-  /** Observe spawns and exits. Returns a disposer. */
-  observe(listener: (event: LifecycleEvent) => void): () => void;
-  /** Resolves when no process is ready to run. */
-  whenIdle(): Promise<void>;
-  stats(): RuntimeStats;
-  /** Installed plugins and the IDs each claimed, in boot order. */
-  commands(): { plugin: string; ids: CommandID[] }[];
-  /** The boot context once started (values plugins provided). */
-  readonly context: BootContext;
-  /**
-   * The runtime's event bus, created on first use. From then on the runtime publishes
-   * process lifecycle events on it: system "process", kind "spawn" | "exit", path = PID.
-   */
-  readonly bus: EventBus;
+  /** The default mailbox bound of every process. Default `{ capacity: 10_000, overflow: 'error' }`. */
+  mailbox?: MailboxOptions;
+  /** Processes spawnable by name (`rt.spawn('billing.worker', …)`), next to those plugins register. */
+  processes?: Readonly<Record<string, ProcessFn<never[], unknown>>>;
+  /** The route to processes of other nodes. Default: the local relay (no other node). */
+  relay?: Relay;
 }
 
 type Phase = 'new' | 'starting' | 'running' | 'stopping' | 'stopped';
 
 const CORE = 'core';
-/** Steps between looks at the clock while running a batch. */
-const CHECK_EVERY = 256;
-/** How long processes may run before the event loop gets a turn (timers, I/O). */
-const SLICE_MS = 4;
+const OVERFLOWS: readonly MailboxOverflow[] = ['error', 'dropOldest', 'dropNewest'];
+const OPTIONS = ['plugins', 'clock', 'node', 'incarnation', 'stopTimeoutMs', 'mailbox', 'processes', 'relay'];
 
 export function createRuntime(options: RuntimeOptions = {}): Runtime {
   return new RuntimeImpl(options);
 }
 
-class RuntimeImpl implements Runtime, ProcHost {
+function mailboxOptions(where: string, o: unknown): Required<MailboxOptions> {
+  const m = checkKeys(where, o, ['capacity', 'overflow']);
+  return {
+    capacity: intOption(where, m, 'capacity', 10_000, { min: 1, infinite: true }),
+    overflow: oneOf(where, m, 'overflow', OVERFLOWS, 'error'),
+  };
+}
+
+class RuntimeImpl implements Runtime {
   readonly clock: Clock;
   readonly node: string;
   private readonly plugins: readonly Plugin[];
   private readonly stopTimeoutMs: number;
   private readonly registry = new Registry();
   private readonly claims = new ClaimTable();
+  private readonly relay: Relay;
   private boot: Boot | null = null;
   private phase: Phase = 'new';
+  private stopping: Promise<void> | null = null;
   private readonly procs = new Map<Pid, Proc>();
+  private readonly processFns = new Map<string, ProcessFn<never[], unknown>>();
+  private readonly pluginStats = new Map<string, () => Record<string, number>>();
   private pidSeq = 0;
-  private monitorSeq = 0;
-  private readonly observers: ((event: LifecycleEvent) => void)[] = [];
-  private idleWaiters: (() => void)[] = [];
+  private spawned = 0;
   private bootCtx: BootContext = BootContext.empty();
   private eventBus: EventBus | null = null;
+  private allExited: (() => void) | null = null;
 
-  // scheduler
-  private queue: Proc[] = [];
-  private qHead = 0;
-  private scheduled = false;
-  private inBatch = false;
-  private lastTurn = 0;
-  private wakeups = 0;
-  private immediate: NodeJS.Immediate | null = null;
-  private readonly runBatchBound = () => this.runBatch();
-  private readonly turnBound = () => {
-    this.immediate = null;
-    this.lastTurn = performance.now();
-    this.runBatch();
-  };
-
-  // counters
-  dispatched = 0;
-  completed = 0;
-  unknownCommands = 0;
-  duplicateCompletions = 0;
-  lateCompletions = 0;
-  private hookErrors = 0;
-  private spawned = 0;
-  private exited = 0;
+  private readonly dispatch: Dispatch;
+  private readonly sched: Scheduler;
+  private readonly postal: Postal;
+  private readonly resources: Resources;
+  private readonly names = new Names();
+  private readonly exits: Exits;
 
   constructor(options: RuntimeOptions) {
+    const o = checkKeys('createRuntime()', options, OPTIONS);
     this.clock = options.clock ?? systemClock;
-    this.node = options.node ?? 'local';
+    this.node = nodeName(options.node, options.incarnation);
     this.plugins = options.plugins ?? [];
-    this.stopTimeoutMs = options.stopTimeoutMs ?? 5000;
-    if (!Array.isArray(this.plugins)) throw new TypeError('createRuntime(): plugins must be an array of plugins');
+    this.stopTimeoutMs = intOption('createRuntime()', o, 'stopTimeoutMs', 5000);
+    this.relay = options.relay ?? localRelay;
+    const mb = mailboxOptions('createRuntime(): mailbox', options.mailbox);
+    if (!Array.isArray(this.plugins)) throw new ArgumentError('plugins', `createRuntime(): plugins must be an array of plugins, got ${describeValue(this.plugins)}`);
     this.plugins.forEach((p, i) => {
       if (typeof p !== 'object' || p === null || typeof p.name !== 'string') {
-        throw new TypeError(`createRuntime(): plugins[${i}] is not a plugin (use definePlugin)`);
+        throw new ArgumentError('plugins', `createRuntime(): plugins[${i}] is ${describeValue(p)}, not a plugin (use definePlugin)`);
       }
       if (p.name === CORE) throw new PluginError(CORE, '"core" is the runtime\'s own module name');
     });
+    this.addProcesses('createRuntime()', options.processes);
+    this.dispatch = new Dispatch(this, this.registry);
+    this.sched = new Scheduler((p) => this.dispatch.step(p));
+    this.postal = new Postal(this.clock, mb.capacity, mb.overflow);
+    this.resources = new Resources((pid) => this.procs.get(pid));
+    this.exits = new Exits(this.procs, this.postal, this.resources, this.names, this.clock, () => this.allExited?.());
+    this.dispatch.sched = this.sched;
+    this.dispatch.exits = this.exits;
   }
 
   get context(): BootContext {
     return this.bootCtx;
-  }
-
-  get runtime(): Runtime {
-    return this;
   }
 
   get bus(): EventBus {
@@ -209,33 +170,40 @@ class RuntimeImpl implements Runtime, ProcHost {
     }
   }
 
-  async stop(): Promise<void> {
-    if (this.phase === 'stopped' || this.phase === 'new') {
+  stop(): Promise<void> {
+    return (this.stopping ??= this.shutdown());
+  }
+
+  private async shutdown(): Promise<void> {
+    // Let a start() in progress finish first: stopping half-booted plugins would leak what they opened.
+    while (this.phase === 'starting') await new Promise((r) => setImmediate(r));
+    if (this.phase === 'new' || this.phase === 'stopped') {
       this.phase = 'stopped';
       await this.eventBus?.stop();
       return;
     }
-    if (this.phase === 'stopping') throw new RuntimeStateError('stop() is already in progress');
     this.phase = 'stopping';
-    const waits = [...this.procs.keys()].map((pid) => this.wait(pid).catch(() => undefined));
-    for (const p of [...this.procs.values()]) this.cancelProc(p, 'runtime stopping');
     if (this.procs.size > 0) {
-      let timer: unknown;
-      await Promise.race([
-        Promise.all(waits),
-        new Promise<void>((resolve) => {
-          timer = systemClock.setTimeout(resolve, this.stopTimeoutMs);
-        }),
-      ]);
-      systemClock.clearTimeout(timer);
-      for (const p of [...this.procs.values()]) this.finish(p, { kind: 'terminated' }, true);
+      const allGone = new Promise<void>((resolve) => {
+        this.allExited = resolve;
+      });
+      for (const p of [...this.procs.values()]) this.exits.cancel(p, 'runtime stopping');
+      if (this.procs.size > 0) {
+        let timer: unknown;
+        await Promise.race([
+          allGone,
+          new Promise<void>((resolve) => {
+            timer = systemClock.setTimeout(resolve, this.stopTimeoutMs);
+          }),
+        ]);
+        systemClock.clearTimeout(timer);
+        for (const p of [...this.procs.values()]) this.exits.finish(p, { kind: 'terminated' }, true);
+      }
+      this.allExited = null;
     }
-    if (this.immediate !== null) clearImmediate(this.immediate);
-    this.immediate = null;
-    this.queue = [];
-    this.qHead = 0;
+    this.sched.stopped = true;
+    this.sched.cancelTurn();
     this.phase = 'stopped';
-    this.resolveIdle();
     try {
       await this.boot?.shutdown();
     } finally {
@@ -249,13 +217,22 @@ class RuntimeImpl implements Runtime, ProcHost {
       name: plugin.name,
       dependsOn: plugin.dependsOn,
       load: async (boot) => {
-        const ctx: PluginContext = { name: plugin.name, runtime: this, clock: this.clock, boot };
+        const ctx: PluginContext = {
+          name: plugin.name,
+          runtime: this,
+          clock: this.clock,
+          boot,
+          resources: this.resources,
+          deliver: (pid, topic, payload, onTaken) => this.deliverFor(plugin.name, pid, topic, payload, onTaken),
+        };
         setup = plugin.setup ? await plugin.setup(ctx) : undefined;
         if (setup !== undefined && (typeof setup !== 'object' || setup === null)) {
-          throw new PluginError(plugin.name, 'setup must return { handlers?, start?, stop? } or nothing');
+          throw new PluginError(plugin.name, 'setup must return { handlers?, start?, stop?, stats?, processes? } or nothing');
         }
         this.registerAll(plugin.name, plugin.handlers);
         this.registerAll(plugin.name, setup?.handlers);
+        if (setup?.stats !== undefined) this.pluginStats.set(plugin.name, setup.stats);
+        this.addProcesses(`plugin "${plugin.name}"`, setup?.processes);
       },
       start: () => setup?.start?.(),
       stop: () => setup?.stop?.(),
@@ -271,56 +248,126 @@ class RuntimeImpl implements Runtime, ProcHost {
     }
   }
 
+  private addProcesses(where: string, fns: Readonly<Record<string, ProcessFn<never[], unknown>>> | undefined): void {
+    if (fns === undefined) return;
+    if (typeof fns !== 'object' || fns === null) throw new ArgumentError('processes', `${where}: processes must be an object of process functions`);
+    for (const [name, fn] of Object.entries(fns)) {
+      checkName(name, 'processes');
+      if (typeof fn !== 'function') throw new ArgumentError('processes', `${where}: process "${name}" must be a generator function, got ${describeValue(fn)}`);
+      if (this.processFns.has(name)) throw new ArgumentError('processes', `${where}: process name "${name}" is registered twice`);
+      this.processFns.set(name, fn);
+    }
+  }
+
   private installCore(): void {
-    this.claims.claim(CORE, [CoreCommand.Receive, CoreCommand.All, CoreCommand.Race, CoreCommand.Self]);
-    this.registry.register(CoreCommand.Receive, (ctx, cmd, tag, receiver) => this.handleReceive(ctx, cmd as ReceiveCmd, tag, receiver));
-    this.registry.register(CoreCommand.Self, (ctx, _cmd, tag, receiver) => receiver.completeYield(tag, ctx.pid));
+    const ids = Object.values(CoreCommand);
+    this.claims.claim(CORE, ids);
+    const r = this.registry;
+    r.register(CoreCommand.Receive, (ctx, cmd, tag, receiver) => this.postal.receive(ctx, cmd as ReceiveCmd, tag, receiver));
+    r.register(CoreCommand.Self, (ctx, _cmd, tag, receiver) => receiver.completeYield(tag, ctx.pid));
     const nested: Handler = () => {
       throw new BadYieldError('all() and race() take plain commands; they cannot be nested inside all() or race()');
     };
-    this.registry.register(CoreCommand.All, nested);
-    this.registry.register(CoreCommand.Race, nested);
+    r.register(CoreCommand.All, nested);
+    r.register(CoreCommand.Race, nested);
+    r.register(CoreCommand.Transfer, (ctx, cmd, tag, receiver) => {
+      const c = cmd as TransferCmd;
+      this.resources.transfer(ctx.pid, c.handle, c.to);
+      receiver.completeYield(tag, undefined);
+    });
+    r.register(CoreCommand.Register, (ctx, cmd, tag, receiver) => {
+      const c = cmd as RegisterCmd;
+      this.register(c.name, c.pid ?? ctx.pid);
+      receiver.completeYield(tag, undefined);
+    });
+    r.register(CoreCommand.Unregister, (_ctx, cmd, tag, receiver) => receiver.completeYield(tag, this.unregister((cmd as UnregisterCmd).name)));
+    r.register(CoreCommand.WhereIs, (_ctx, cmd, tag, receiver) => receiver.completeYield(tag, this.whereis((cmd as WhereIsCmd).name)));
   }
 
   // ---------------------------------------------------------------- processes
 
-  spawn<A extends unknown[], R>(fn: ProcessFn<A, R>, ...args: A): Pid {
+  spawn<A extends unknown[], R>(fn: Spawnable<A, R>, ...args: A): Pid {
     return this.spawnWith({}, fn, ...args);
   }
 
-  spawnWith<A extends unknown[], R>(options: SpawnOptions, fn: ProcessFn<A, R>, ...args: A): Pid {
+  spawnWith<A extends unknown[], R>(options: SpawnOptions, fn: Spawnable<A, R>, ...args: A): Pid {
+    const f = this.resolveFn(fn);
+    return this.spawnProc(options, (ctx) => {
+      const gen = (f as (ctx: ProcessContext, ...args: unknown[]) => unknown)(ctx, ...args);
+      if (!isSyncIterator(gen)) {
+        throw new SpawnError('BAD_SPAWN', `spawn(): ${describeValue(f)} returned ${describeValue(gen)}, not a generator; declare it with function*`);
+      }
+      return gen;
+    });
+  }
+
+  spawnBody(options: SpawnOptions, body: (ctx: ProcessContext) => ProcessBody): Pid {
+    if (typeof body !== 'function') throw new SpawnError('BAD_SPAWN', `spawnBody(): body must be a function (ctx) => ProcessBody, got ${describeValue(body)}`);
+    return this.spawnProc(options, (ctx) => {
+      const b = body(ctx);
+      if (!isSyncIterator(b)) throw new SpawnError('BAD_SPAWN', `spawnBody(): the driver returned ${describeValue(b)}, not an object with next/throw/return`);
+      return b;
+    });
+  }
+
+  private resolveFn(fn: unknown): ProcessFn<unknown[], unknown> {
+    if (typeof fn === 'string') {
+      const f = this.processFns.get(fn);
+      if (f === undefined) {
+        const known = [...this.processFns.keys()];
+        throw new SpawnError('NO_SUCH_PROCESS_NAME', `spawn(): no process is registered as "${fn}"${didYouMean(fn, known)}${known.length === 0 ? ' (none are registered: pass processes to createRuntime or a plugin setup)' : ''}`);
+      }
+      return f as unknown as ProcessFn<unknown[], unknown>;
+    }
+    if (typeof fn !== 'function') throw new SpawnError('BAD_SPAWN', `spawn(): expected a generator function or a registered process name, got ${describeValue(fn)}`);
+    const kind = (fn as { constructor?: { name?: string } }).constructor?.name;
+    if (kind === 'AsyncGeneratorFunction' || kind === 'AsyncFunction') {
+      throw new SpawnError(
+        'BAD_SPAWN',
+        `spawn(): ${describeValue(fn)} cannot be a process: processes are synchronous generators (function*) that yield commands; do async work in a plugin handler`,
+      );
+    }
+    return fn as ProcessFn<unknown[], unknown>;
+  }
+
+  private spawnProc(options: SpawnOptions, make: (ctx: ProcessContext) => ProcessBody): Pid {
     if (this.phase !== 'running') {
       throw new RuntimeStateError(this.phase === 'new' || this.phase === 'starting' ? 'cannot spawn before start() has finished' : `cannot spawn: the runtime is ${this.phase}`);
     }
-    if (typeof fn !== 'function') throw new TypeError(`spawn(): expected a generator function, got ${fn === null ? 'null' : typeof fn}`);
+    if (typeof options !== 'object' || options === null) throw new ArgumentError('options', `spawnWith(): options must be an object, got ${describeValue(options)}`);
     let linkPeer: Proc | undefined;
     if (options.linkTo !== undefined) {
       linkPeer = this.procs.get(options.linkTo);
-      if (linkPeer === undefined) throw new NoSuchProcessError(options.linkTo, 'spawn linked');
+      if (linkPeer === undefined) {
+        parsePid(options.linkTo, 'spawn linked');
+        throw new NoSuchProcessError(options.linkTo, 'spawn linked');
+      }
     }
-    const n = ++this.pidSeq;
-    const pid = `{${this.node}|0x${n < 0x100000 ? n.toString(16).padStart(5, '0') : n.toString(16)}}`;
-    const p = new Proc(this, pid);
+    if (options.name !== undefined) {
+      checkName(options.name, 'spawn');
+      const holder = this.names.whereis(options.name);
+      if (holder !== undefined) throw new NameTakenError(options.name, holder.pid);
+    }
+    const pid = formatPid(this.node, ++this.pidSeq);
+    const p = new Proc(this.dispatch, pid);
     if (options.trapLinks) p.trapLinks = true;
     if (options.trapCancel) p.trapCancel = true;
-    const gen = fn(p, ...args) as unknown;
-    if (typeof gen !== 'object' || gen === null || typeof (gen as Generator).next !== 'function' || typeof (gen as Generator).throw !== 'function') {
-      throw new TypeError(`spawn(): ${fn.name || 'the function'} did not return a generator; declare it with function*`);
+    if (options.mailbox !== undefined) p.extra().mailbox = mailboxOptions('spawnWith(): mailbox', options.mailbox);
+    if (options.host !== undefined) {
+      if (typeof options.host !== 'object' || options.host === null) throw new ArgumentError('host', `spawnWith(): host must be an object, got ${describeValue(options.host)}`);
+      p.host = options.host;
     }
-    p.gen = gen as Generator<unknown, unknown, unknown>;
+    p.body = make(p);
     this.procs.set(pid, p);
     this.spawned++;
-    if (linkPeer !== undefined) {
-      p.topology().links.add(linkPeer);
-      linkPeer.topology().links.add(p);
-    }
-    this.queue.push(p);
-    if (!this.scheduled && !this.inBatch) this.schedule();
-    if (this.observers.length > 0) this.notify({ kind: 'spawn', pid });
+    if (options.name !== undefined) this.names.register(options.name, p);
+    if (linkPeer !== undefined) this.exits.link(p, linkPeer);
+    this.sched.enqueue(p);
+    if (this.exits.observers.length > 0) this.exits.notify({ kind: 'spawn', pid });
     return pid;
   }
 
-  run<A extends unknown[], R>(fn: ProcessFn<A, R>, ...args: A): Promise<R> {
+  run<A extends unknown[], R>(fn: Spawnable<A, R>, ...args: A): Promise<R> {
     const pid = this.spawn(fn, ...args);
     return this.wait(pid).then((reason) => {
       if (reason.kind === 'normal') return reason.value as R;
@@ -339,21 +386,15 @@ class RuntimeImpl implements Runtime, ProcHost {
   }
 
   onExit(pid: Pid, hook: (reason: ExitReason) => void): () => void {
-    const p = this.procs.get(pid);
-    if (p === undefined) throw new NoSuchProcessError(pid, 'watch the exit of');
-    const hooks = (p.exitHooks ??= []);
-    hooks.push(hook);
-    return () => {
-      const i = hooks.indexOf(hook);
-      if (i >= 0) hooks.splice(i, 1);
-    };
+    return this.exits.addHook(this.local(pid, 'watch the exit of'), pid, hook);
   }
 
   observe(listener: (event: LifecycleEvent) => void): () => void {
-    this.observers.push(listener);
+    const list = this.exits.observers;
+    list.push(listener);
     return () => {
-      const i = this.observers.indexOf(listener);
-      if (i >= 0) this.observers.splice(i, 1);
+      const i = list.indexOf(listener);
+      if (i >= 0) list.splice(i, 1);
     };
   }
 
@@ -361,89 +402,134 @@ class RuntimeImpl implements Runtime, ProcHost {
     return this.procs.has(pid);
   }
 
-  send(pid: Pid, topic: string, payload: unknown, from?: Pid): boolean {
-    if (typeof topic !== 'string') throw new TypeError(`send(): topic must be a string, got ${typeof topic}`);
+  processNames(): string[] {
+    return [...this.processFns.keys()];
+  }
+
+  /** The live local process `pid`, undefined when it ended; BAD_PID when `pid` is not a PID. */
+  private local(pid: Pid, doing: string): Proc | undefined {
     const p = this.procs.get(pid);
-    if (p === undefined) return false;
-    this.deliver(p, from === undefined ? { topic, payload } : { topic, payload, from });
+    if (p === undefined) parsePid(pid, doing);
+    return p;
+  }
+
+  private isLocalNode(pid: Pid, doing: string): boolean {
+    return parsePid(pid, doing).node === this.node;
+  }
+
+  // ---------------------------------------------------------------- messages
+
+  send(to: Pid | string, topic: string, payload: unknown, from?: Pid): boolean {
+    if (typeof topic !== 'string') throw new ArgumentError('topic', `send(): topic must be a string, got ${describeValue(topic)}`);
+    let p = this.procs.get(to);
+    if (p === undefined) {
+      if (typeof to !== 'string' || to.startsWith('{')) {
+        if (this.isLocalNode(to, 'send to')) return false;
+        const msg: Message = from === undefined ? { topic, payload } : { topic, payload, from };
+        return this.relay.send(to, msg);
+      }
+      p = this.names.whereis(to);
+      if (p === undefined) throw new NoSuchNameError(to, 'send', this.names.names());
+    }
+    const r = this.postal.deliver(p, from === undefined ? { topic, payload } : { topic, payload, from });
+    if (r === 'full') throw new MailboxFullError(p.pid, p.mailbox!.capacity);
     return true;
   }
 
-  terminate(pid: Pid): boolean {
+  private deliverFor(plugin: string, pid: Pid, topic: string, payload: unknown, onTaken?: (taken: boolean) => void): DeliveryResult {
+    if (typeof topic !== 'string') throw new ArgumentError('topic', `plugin "${plugin}": deliver(): topic must be a string, got ${describeValue(topic)}`);
     const p = this.procs.get(pid);
+    if (p === undefined) {
+      onTaken?.(false);
+      return 'noproc';
+    }
+    return this.postal.deliver(p, { topic, payload }, onTaken ?? null);
+  }
+
+  register(name: string, pid: Pid): void {
+    checkName(name, 'register');
+    const p = this.local(pid, 'register');
+    if (p === undefined) throw new NoSuchProcessError(pid, `register "${name}" for`);
+    this.names.register(name, p);
+  }
+
+  unregister(name: string): boolean {
+    return this.names.unregister(checkName(name, 'unregister'));
+  }
+
+  whereis(name: string): Pid | undefined {
+    return this.names.whereis(checkName(name, 'whereis'))?.pid;
+  }
+
+  terminate(pid: Pid): boolean {
+    const p = this.local(pid, 'terminate');
     if (p === undefined) return false;
-    this.finish(p, { kind: 'terminated' }, true);
+    this.exits.finish(p, { kind: 'terminated' }, true);
     return true;
   }
 
   cancel(pid: Pid, reason: unknown = 'cancelled'): boolean {
-    const p = this.procs.get(pid);
+    const p = this.local(pid, 'cancel');
     if (p === undefined) return false;
-    this.cancelProc(p, reason);
+    this.exits.cancel(p, reason);
     return true;
   }
 
-  private cancelProc(p: Proc, reason: unknown): void {
-    if (p.trapCancel) {
-      const event: ProcessEvent = { type: 'pid.cancel', pid: p.pid, reason };
-      this.deliver(p, { topic: EVENTS_TOPIC, payload: event });
-    } else {
-      this.finish(p, { kind: 'cancelled', reason }, true);
-    }
-  }
-
   monitor(watcher: Pid, target: Pid): number {
-    const w = this.procs.get(watcher);
+    const w = this.local(watcher, 'monitor from');
     if (w === undefined) throw new NoSuchProcessError(watcher, 'monitor from');
-    const ref = ++this.monitorSeq;
     const t = this.procs.get(target);
-    if (t === undefined) {
-      const event: ProcessEvent = { type: 'pid.exit', pid: target, reason: { kind: 'noproc' }, ref };
-      this.deliver(w, { topic: EVENTS_TOPIC, payload: event });
+    if (t === undefined && !this.isLocalNode(target, 'monitor')) {
+      const ref = this.exits.monitor(w, target, undefined);
       return ref;
     }
-    t.topology().monitors.set(ref, w);
-    w.topology().watching.set(ref, t);
-    return ref;
+    return this.exits.monitor(w, target, t);
   }
 
   demonitor(watcher: Pid, ref: number): boolean {
     const w = this.procs.get(watcher);
-    const t = w?.topo?.watching.get(ref);
-    if (w === undefined || t === undefined) return false;
-    w.topo!.watching.delete(ref);
-    t.topo?.monitors.delete(ref);
-    return true;
+    return w === undefined ? false : this.exits.demonitor(w, ref);
   }
 
   link(a: Pid, b: Pid): void {
-    const pa = this.procs.get(a);
+    const pa = this.local(a, 'link');
     if (pa === undefined) throw new NoSuchProcessError(a, 'link');
-    const pb = this.procs.get(b);
-    if (pb === undefined) throw new NoSuchProcessError(b, 'link to');
-    if (pa === pb) return;
-    pa.topology().links.add(pb);
-    pb.topology().links.add(pa);
+    const pb = this.local(b, 'link to');
+    if (pb === undefined) {
+      if (!this.isLocalNode(b, 'link to') && this.relay.link(a, b)) return;
+      throw new NoSuchProcessError(b, 'link to');
+    }
+    this.exits.link(pa, pb);
   }
 
   unlink(a: Pid, b: Pid): void {
     const pa = this.procs.get(a);
     const pb = this.procs.get(b);
-    if (pa !== undefined && pb !== undefined) {
-      pa.topo?.links.delete(pb);
-      pb.topo?.links.delete(pa);
-    }
+    if (pa !== undefined && pb !== undefined) this.exits.unlink(pa, pb);
   }
 
   stats(): RuntimeStats {
+    const d = this.dispatch;
+    const plugins: Record<string, Record<string, number>> = {};
+    for (const [name, f] of this.pluginStats) {
+      try {
+        plugins[name] = f();
+      } catch {
+        plugins[name] = {};
+      }
+    }
     return {
-      dispatched: this.dispatched,
-      completed: this.completed,
-      unknownCommands: this.unknownCommands,
-      duplicateCompletions: this.duplicateCompletions,
-      lateCompletions: this.lateCompletions,
-      exitHookErrors: this.hookErrors,
-      processes: { live: this.procs.size, spawned: this.spawned, exited: this.exited },
+      dispatched: d.dispatched,
+      completed: d.completed,
+      unknownCommands: d.unknownCommands,
+      duplicateCompletions: d.duplicateCompletions,
+      lateCompletions: d.lateCompletions,
+      exitHookErrors: this.exits.hookErrors,
+      processes: { live: this.procs.size, spawned: this.spawned, exited: this.exits.exited },
+      resources: { live: this.resources.count(), byKind: this.resources.byKind(), disposeErrors: this.resources.disposeErrors },
+      mailbox: { refused: this.postal.refused, dropped: this.postal.dropped },
+      names: this.names.size,
+      plugins,
     };
   }
 
@@ -454,359 +540,14 @@ class RuntimeImpl implements Runtime, ProcHost {
   }
 
   whenIdle(): Promise<void> {
-    if (!this.scheduled && !this.inBatch && this.qHead >= this.queue.length) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
-  }
-
-  // ---------------------------------------------------------------- scheduler
-
-  /** A completion arrived for the tag the process waits on. */
-  accept(p: Proc): void {
-    if (p.state !== WAITING) return;
-    p.state = READY;
-    this.queue.push(p);
-    if (!this.scheduled && !this.inBatch) this.schedule();
-  }
-
-  private schedule(): void {
-    this.scheduled = true;
-    // Keep going on microtasks while the slice lasts; then let the event loop run timers and I/O.
-    // The clock is read on every 16th wake-up only: it costs as much as a short step.
-    if ((++this.wakeups & 15) !== 0 || performance.now() - this.lastTurn < SLICE_MS) queueMicrotask(this.runBatchBound);
-    else this.immediate = setImmediate(this.turnBound);
-  }
-
-  private runBatch(): void {
-    this.scheduled = false;
-    if (this.phase === 'stopped') return;
-    this.inBatch = true;
-    const q = this.queue;
-    let n = 0;
-    try {
-      while (this.qHead < q.length) {
-        const p = q[this.qHead++]!;
-        if (p.state === READY) this.step(p);
-        if (++n === CHECK_EVERY) {
-          n = 0;
-          if (performance.now() - this.lastTurn >= SLICE_MS) break;
-        }
-      }
-    } finally {
-      this.inBatch = false;
-    }
-    if (this.qHead >= q.length) {
-      q.length = 0;
-      this.qHead = 0;
-      this.resolveIdle();
-    } else {
-      if (this.qHead > 4096) {
-        q.splice(0, this.qHead);
-        this.qHead = 0;
-      }
-      this.schedule();
-    }
-  }
-
-  private resolveIdle(): void {
-    if (this.idleWaiters.length === 0) return;
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const w of waiters) w();
-  }
-
-  private step(p: Proc): void {
-    p.state = RUNNING;
-    const gen = p.gen!;
-    const delivered = p.pendingCmd;
-    p.pendingCmd = null;
-    let r: IteratorResult<unknown, unknown>;
-    try {
-      if (p.resIsError) {
-        const e = p.resError;
-        p.resIsError = false;
-        p.resError = undefined;
-        r = gen.throw(e);
-      } else {
-        const v = p.resValue;
-        p.resValue = undefined;
-        r = gen.next(v);
-      }
-    } catch (error) {
-      if (delivered !== null) release(delivered);
-      p.state = WAITING;
-      this.finish(p, p.killPending ?? { kind: 'error', error }, false);
-      return;
-    }
-    if (delivered !== null) release(delivered);
-    p.state = WAITING;
-    if (p.killPending !== null) {
-      this.finish(p, p.killPending, !r.done);
-      return;
-    }
-    if (r.done) this.finish(p, { kind: 'normal', value: r.value }, false);
-    else this.dispatch(p, r.value);
-  }
-
-  private dispatch(p: Proc, y: unknown): void {
-    if (typeof y !== 'object' || y === null || typeof (y as Command).id !== 'number') {
-      p.resIsError = true;
-      p.resError = new BadYieldError(
-        `process ${p.pid} yielded ${describe(y)}, which is not a command (an object with a numeric id); did you mean yield* ?`,
-      );
-      p.state = READY;
-      this.queue.push(p);
-      return;
-    }
-    const cmd = y as Command;
-    this.dispatched++;
-    const tag = p.nextTag++;
-    p.pendingCmd = cmd;
-    const id = cmd.id;
-    if (id === CoreCommand.All || id === CoreCommand.Race) {
-      this.dispatchGroup(p, cmd as Command & { commands: readonly unknown[] }, id === CoreCommand.Race);
-      return;
-    }
-    p.waitTag = tag;
-    const h = this.registry.get(id);
-    if (h === undefined) {
-      this.unknownCommands++;
-      p.completeYield(tag, undefined, new UnknownCommandError(id));
-      return;
-    }
-    try {
-      h(p, cmd, tag, p);
-    } catch (error) {
-      if (p.waitTag === tag) p.completeYield(tag, undefined, error ?? new Error('handler threw a nullish value'));
-    }
-  }
-
-  private dispatchGroup(p: Proc, cmd: Command & { commands: readonly unknown[] }, isRace: boolean): void {
-    const cmds = cmd.commands as readonly Command[];
-    const n = cmds.length;
-    if (n === 0) {
-      p.waitTag = p.nextTag - 1;
-      p.completeYield(p.waitTag, []);
-      return;
-    }
-    const g = new Group(isRace, p.nextTag, cmds, p);
-    p.nextTag += n;
-    p.group = g;
-    // A member's handler may end the process (terminate(self)): stop dispatching then.
-    for (let i = 0; i < n && !g.settled && p.state !== DONE; i++) {
-      const c = cmds[i] as unknown;
-      const tag = g.firstTag + i;
-      const m = g.members[i]!;
-      if (typeof c !== 'object' || c === null || typeof (c as Command).id !== 'number') {
-        this.acceptMember(p, g, i, undefined, new BadYieldError(`${isRace ? 'race' : 'all'}() member ${i} is ${describe(c)}, not a command`));
-        continue;
-      }
-      if (i > 0) this.dispatched++;
-      const h = this.registry.get((c as Command).id);
-      if (h === undefined) {
-        this.unknownCommands++;
-        this.acceptMember(p, g, i, undefined, new UnknownCommandError((c as Command).id));
-        continue;
-      }
-      try {
-        h(m, c as Command, tag, p);
-      } catch (error) {
-        if (m.state === MEMBER_PENDING) this.acceptMember(p, g, i, undefined, error ?? new Error('handler threw a nullish value'));
-      }
-    }
-    // Members never dispatched because the group settled early are abandoned too.
-    if (g.settled) g.abandonPending(new Error('yield abandoned'));
-  }
-
-  acceptMember(p: Proc, g: Group, i: number, data: unknown, error: unknown): void {
-    const m = g.members[i]!;
-    if (m.state !== MEMBER_PENDING) {
-      if (m.state === MEMBER_DONE) this.duplicateCompletions++;
-      else this.lateCompletions++;
-      return;
-    }
-    m.state = MEMBER_DONE;
-    this.completed++;
-    const failed = error !== undefined && error !== null;
-    if (g.race || failed) {
-      g.settled = true;
-      if (failed) {
-        p.resIsError = true;
-        p.resError = error;
-      } else {
-        p.resValue = data;
-      }
-      g.abandonPending(new Error(g.race ? 'lost the race' : 'another member of all() failed'));
-      this.accept(p);
-      return;
-    }
-    g.results[i] = data;
-    if (--g.remaining === 0) {
-      g.settled = true;
-      p.resValue = g.results;
-      this.accept(p);
-    }
-  }
-
-  // ---------------------------------------------------------------- messages
-
-  private deliver(p: Proc, msg: Message): void {
-    if (p.recvTag !== 0 && (p.recvTopic === undefined || p.recvTopic === msg.topic)) {
-      const tag = p.recvTag;
-      p.recvTag = 0;
-      if (p.recvTimer !== undefined) {
-        this.clock.clearTimeout(p.recvTimer);
-        p.recvTimer = undefined;
-      }
-      p.completeYield(tag, msg);
-      return;
-    }
-    (p.mailbox ??= []).push(msg);
-  }
-
-  private handleReceive(ctx: HandlerContext, cmd: ReceiveCmd, tag: number, receiver: { completeYield(tag: number, data: unknown, error?: unknown): void }): void {
-    const p = ctx instanceof MemberCtx ? ctx.proc : (ctx as Proc);
-    if (p.recvTag !== 0) throw new BadYieldError(`process ${p.pid} is already waiting in receive()`);
-    const mb = p.mailbox;
-    const topic = cmd.topic;
-    if (mb !== null && mb.length > 0) {
-      if (topic === undefined) {
-        receiver.completeYield(tag, mb.shift());
-        return;
-      }
-      for (let i = 0; i < mb.length; i++) {
-        if (mb[i]!.topic === topic) {
-          receiver.completeYield(tag, mb.splice(i, 1)[0]);
-          return;
-        }
-      }
-    }
-    const timeout = cmd.timeout;
-    if (timeout === 0) throw new ReceiveTimeoutError(topic, 0);
-    p.recvTag = tag;
-    p.recvTopic = topic;
-    if (timeout !== undefined) {
-      p.recvTimer = this.clock.setTimeout(() => {
-        if (p.recvTag !== tag) return;
-        p.recvTag = 0;
-        p.recvTimer = undefined;
-        receiver.completeYield(tag, undefined, new ReceiveTimeoutError(topic, timeout));
-      }, timeout);
-    }
-    if (ctx !== p) {
-      ctx.signal.addEventListener(
-        'abort',
-        () => {
-          if (p.recvTag !== tag) return;
-          p.recvTag = 0;
-          if (p.recvTimer !== undefined) this.clock.clearTimeout(p.recvTimer);
-          p.recvTimer = undefined;
-        },
-        { once: true },
-      );
-    }
-  }
-
-  // ---------------------------------------------------------------- exit
-
-  /**
-   * End a process. `suspended`: its generator is parked at a yield, so return() it to run
-   * its finally blocks. Safe to call from anywhere: a process being stepped right now ends
-   * as soon as its step returns.
-   */
-  private finish(p: Proc, reason: ExitReason, suspended: boolean): void {
-    if (p.state === DONE) return;
-    if (p.state === RUNNING) {
-      p.killPending ??= reason;
-      return;
-    }
-    p.state = DONE;
-    p.exit = reason;
-    this.procs.delete(p.pid);
-    this.exited++;
-    p.waitTag = 0;
-    const g = p.group;
-    p.group = null;
-    if (g !== null && !g.settled) g.abandonPending(new Error(`process ${p.pid} has ended`));
-    if (p.recvTimer !== undefined) this.clock.clearTimeout(p.recvTimer);
-    p.recvTag = 0;
-    p.recvTimer = undefined;
-    p.mailbox = null;
-    p.controller?.abort(new Error(`process ${p.pid} has ended`));
-    if (suspended && p.gen !== null) runFinally(p.gen);
-    p.gen = null;
-    const pending = p.pendingCmd;
-    p.pendingCmd = null;
-    if (pending !== null) release(pending);
-    const topo = p.topo;
-    if (topo !== null) {
-      for (const [ref, target] of topo.watching) target.topo?.monitors.delete(ref);
-      for (const [ref, watcher] of topo.monitors) {
-        watcher.topo?.watching.delete(ref);
-        const event: ProcessEvent = { type: 'pid.exit', pid: p.pid, reason, ref };
-        this.deliver(watcher, { topic: EVENTS_TOPIC, payload: event });
-      }
-      for (const peer of topo.links) {
-        peer.topo?.links.delete(p);
-        if (peer.state === DONE) continue;
-        if (reason.kind === 'normal') continue;
-        if (peer.trapLinks) {
-          const event: ProcessEvent = { type: 'pid.exit', pid: p.pid, reason, link: true };
-          this.deliver(peer, { topic: EVENTS_TOPIC, payload: event });
-        } else {
-          this.finish(peer, { kind: 'error', error: new LinkedExitError(p.pid, reason) }, true);
-        }
-      }
-    }
-    const hooks = p.exitHooks;
-    p.exitHooks = null;
-    if (hooks !== null) {
-      for (const h of hooks) {
-        try {
-          h(reason);
-        } catch {
-          // One plugin's failing cleanup must not skip the others, nor break the caller.
-          this.hookErrors++;
-        }
-      }
-    }
-    if (this.observers.length > 0) this.notify({ kind: 'exit', pid: p.pid, reason });
-  }
-
-  private notify(event: LifecycleEvent): void {
-    for (const o of [...this.observers]) {
-      try {
-        o(event);
-      } catch {
-        // An observer's failure must not break the process lifecycle.
-      }
-    }
+    return this.sched.whenIdle();
   }
 }
 
-function release(cmd: Command): void {
-  if (cmd.id === CoreCommand.All || cmd.id === CoreCommand.Race) {
-    const members = (cmd as Command & { commands?: readonly unknown[] }).commands;
-    if (Array.isArray(members)) for (const m of members) if (typeof m === 'object' && m !== null) release(m as Command);
-  }
-  if (typeof cmd.release === 'function') cmd.release();
+/** A synchronous iterator with next/throw/return; async generators and other thenables are refused. */
+function isSyncIterator(v: unknown): v is ProcessBody {
+  if (typeof v !== 'object' || v === null) return false;
+  const b = v as Partial<ProcessBody> & { [Symbol.asyncIterator]?: unknown };
+  return typeof b.next === 'function' && typeof b.throw === 'function' && typeof b.return === 'function' && b[Symbol.asyncIterator] === undefined;
 }
 
-/** Run a suspended generator's finally blocks. Yields inside them get no results (bounded). */
-function runFinally(gen: Generator<unknown, unknown, unknown>): void {
-  try {
-    let r = gen.return(undefined);
-    for (let i = 0; !r.done && i < 100; i++) r = gen.return(undefined);
-  } catch {
-    // A throwing finally block cannot change how the process ended.
-  }
-}
-
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (v === undefined) return 'undefined';
-  if (typeof v === 'object') {
-    if (typeof (v as Generator).next === 'function') return 'a generator';
-    return 'an object without a numeric id';
-  }
-  return `a ${typeof v} (${String(v)})`;
-}

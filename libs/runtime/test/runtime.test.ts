@@ -36,9 +36,15 @@ describe('createRuntime and plugins', () => {
     expect(() => definePlugin({ name: 'x', commands: [0] })).toThrow(/got 0/);
   });
 
-  it('refuses a handler for an ID the plugin did not claim', async () => {
+  it('refuses a static handler for an ID the plugin did not claim at definePlugin, before any boot', () => {
+    expect(() => definePlugin({ name: 'sneaky', commands: [300], handlers: { 301: () => {} } })).toThrow(
+      'plugin "sneaky": has a handler for command ID 301, which it does not claim',
+    );
+  });
+
+  it('refuses a handler built in setup for an ID the plugin did not claim at start', async () => {
     const rt = createRuntime({
-      plugins: [definePlugin({ name: 'sneaky', commands: [300], handlers: { 301: () => {} } })],
+      plugins: [definePlugin({ name: 'sneaky', commands: [300], setup: () => ({ handlers: { 301: () => {} } }) })],
     });
     await expect(rt.start()).rejects.toThrow('"sneaky" registers a handler for command ID 301, which it did not claim');
   });
@@ -78,7 +84,7 @@ describe('createRuntime and plugins', () => {
   it('refuses a function that does not return a generator', async () => {
     const rt = createRuntime();
     await rt.start();
-    expect(() => rt.spawn((() => 1) as never)).toThrow(/did not return a generator/);
+    expect(() => rt.spawn((() => 1) as never)).toThrow(/a function returned 1, not a generator; declare it with function\*/);
     await rt.stop();
   });
 
@@ -133,6 +139,10 @@ describe('createRuntime and plugins', () => {
       lateCompletions: 0,
       exitHookErrors: 0,
       processes: { live: 0, spawned: 1, exited: 1 },
+      resources: { live: 0, byKind: {}, disposeErrors: 0 },
+      mailbox: { refused: 0, dropped: 0 },
+      names: 0,
+      plugins: {},
     });
     await rt.stop();
   });

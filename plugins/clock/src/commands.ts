@@ -1,4 +1,7 @@
 import { CommandBase } from '@switchyard/dispatcher';
+import { checkKeys } from '@switchyard/errors';
+import type { Handle } from '@switchyard/runtime';
+import { checkMs, checkPeriod, checkTopic } from './errors.js';
 
 /** Clock command IDs (10–29). */
 export const ClockCommand = {
@@ -11,18 +14,28 @@ export const ClockCommand = {
   TimerReset: 21,
 } as const;
 
+/** A ticker in the runtime's resource table, owned by the process that started it (or was given it). */
+export type TickerHandle = Handle<'ticker'>;
+/** A timer in the runtime's resource table, owned by the process that started it (or was given it). */
+export type TimerHandle = Handle<'timer'>;
+
 /** Payload of a tick message. */
 export interface Tick {
-  readonly ticker: number;
-  /** 1, 2, 3, … */
+  readonly ticker: TickerHandle;
+  /** The period this tick ends: 1, 2, 3, … (numbers of skipped ticks are not delivered). */
   readonly tick: number;
   /** Clock time of the tick, ms. */
   readonly at: number;
+  /**
+   * Ticks dropped since the previous delivered one, because that one was still unread (or was
+   * refused or dropped by the mailbox): a process that does not read its ticker gets no pile of ticks.
+   */
+  readonly skipped: number;
 }
 
 /** Payload of a timer-fired message (when the timer was started with a topic). */
 export interface TimerFired {
-  readonly timer: number;
+  readonly timer: TimerHandle;
   readonly at: number;
 }
 
@@ -33,7 +46,7 @@ export class SleepCmd extends CommandBase<void> {
   }
 }
 
-export class TickerStartCmd extends CommandBase<number> {
+export class TickerStartCmd extends CommandBase<TickerHandle> {
   readonly id = ClockCommand.TickerStart;
   constructor(
     readonly every: number,
@@ -43,14 +56,14 @@ export class TickerStartCmd extends CommandBase<number> {
   }
 }
 
-export class TickerStopCmd extends CommandBase<boolean> {
+export class TickerStopCmd extends CommandBase<void> {
   readonly id = ClockCommand.TickerStop;
-  constructor(readonly ticker: number) {
+  constructor(readonly ticker: TickerHandle) {
     super();
   }
 }
 
-export class TimerStartCmd extends CommandBase<number> {
+export class TimerStartCmd extends CommandBase<TimerHandle> {
   readonly id = ClockCommand.TimerStart;
   constructor(
     readonly ms: number,
@@ -62,14 +75,14 @@ export class TimerStartCmd extends CommandBase<number> {
 
 export class TimerWaitCmd extends CommandBase<void> {
   readonly id = ClockCommand.TimerWait;
-  constructor(readonly timer: number) {
+  constructor(readonly timer: TimerHandle) {
     super();
   }
 }
 
 export class TimerStopCmd extends CommandBase<boolean> {
   readonly id = ClockCommand.TimerStop;
-  constructor(readonly timer: number) {
+  constructor(readonly timer: TimerHandle) {
     super();
   }
 }
@@ -77,43 +90,39 @@ export class TimerStopCmd extends CommandBase<boolean> {
 export class TimerResetCmd extends CommandBase<boolean> {
   readonly id = ClockCommand.TimerReset;
   constructor(
-    readonly timer: number,
+    readonly timer: TimerHandle,
     readonly ms: number | undefined,
   ) {
     super();
   }
 }
 
-export function checkMs(ms: unknown, what: string): number {
-  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
-    throw new RangeError(`${what}: ms must be a finite number >= 0, got ${String(ms)}`);
-  }
-  return ms;
-}
-
 /** Suspend the process for `ms` milliseconds. */
 export const sleep = (ms: number): SleepCmd => new SleepCmd(checkMs(ms, 'sleep()'));
 
-/** Start a ticker: every `every` ms a Tick message arrives on `topic`, until stopTicker or exit. Resolves to its ID. */
-export const startTicker = (every: number, topic: string): TickerStartCmd => {
-  if (checkMs(every, 'startTicker()') === 0) throw new RangeError('startTicker(): the period must be > 0 ms');
-  if (typeof topic !== 'string' || topic === '') throw new TypeError('startTicker(): topic must be a non-empty string');
-  return new TickerStartCmd(every, topic);
+/**
+ * Start a ticker: every `every` ms a Tick message arrives on `topic`, until stopTicker or the
+ * owner's exit. At most one tick is unread at a time; the others are skipped and counted.
+ */
+export const startTicker = (every: number, topic: string): TickerStartCmd =>
+  new TickerStartCmd(checkPeriod(every, 'startTicker()'), checkTopic(topic, 'startTicker()'));
+
+/** Stop a ticker the calling process owns (NOT_OWNER / NO_SUCH_RESOURCE otherwise). */
+export const stopTicker = (ticker: TickerHandle): TickerStopCmd => new TickerStopCmd(ticker);
+
+/** Start a one-shot timer; with `topic`, a TimerFired message arrives there when it fires. */
+export const startTimer = (ms: number, options: { topic?: string } = {}): TimerStartCmd => {
+  const o = checkKeys('startTimer()', options, ['topic']);
+  const topic = o.topic === undefined ? undefined : checkTopic(o.topic, 'startTimer()');
+  return new TimerStartCmd(checkMs(ms, 'startTimer()'), topic);
 };
 
-/** Stop a ticker. Resolves to false when it was not running. */
-export const stopTicker = (ticker: number): TickerStopCmd => new TickerStopCmd(ticker);
+/** Wait until the timer fires (at once if it already has). Fails with TIMER_STOPPED if it is stopped meanwhile. */
+export const waitTimer = (timer: TimerHandle): TimerWaitCmd => new TimerWaitCmd(timer);
 
-/** Start a one-shot timer; with `topic`, a TimerFired message arrives there when it fires. Resolves to its ID. */
-export const startTimer = (ms: number, options: { topic?: string } = {}): TimerStartCmd =>
-  new TimerStartCmd(checkMs(ms, 'startTimer()'), options.topic);
+/** Stop and forget a timer. Resolves to true when it had not fired yet. */
+export const stopTimer = (timer: TimerHandle): TimerStopCmd => new TimerStopCmd(timer);
 
-/** Wait until the timer fires (at once if it already has). Fails if the timer is stopped meanwhile. */
-export const waitTimer = (timer: number): TimerWaitCmd => new TimerWaitCmd(timer);
-
-/** Stop a timer. Resolves to true when it had not fired yet. */
-export const stopTimer = (timer: number): TimerStopCmd => new TimerStopCmd(timer);
-
-/** Restart a timer from now, with its old duration or `ms`. Resolves to false for an unknown timer. */
-export const resetTimer = (timer: number, ms?: number): TimerResetCmd =>
+/** Restart a timer from now, with its old duration or `ms`. Resolves to true when it had not fired yet. */
+export const resetTimer = (timer: TimerHandle, ms?: number): TimerResetCmd =>
   new TimerResetCmd(timer, ms === undefined ? undefined : checkMs(ms, 'resetTimer()'));

@@ -1,228 +1,290 @@
-import { SwitchyardError, type Handler, type ResultReceiver, type HandlerContext } from '@switchyard/dispatcher';
-import type { Clock, PluginContext, Runtime, TimerId } from '@switchyard/runtime';
+import type { Handler, ResultReceiver } from '@switchyard/dispatcher';
+import type { Clock, Pid, PluginContext, ResourceTable, TimerId } from '@switchyard/runtime';
 import {
-  checkMs,
   ClockCommand,
   type SleepCmd,
   type Tick,
+  type TickerHandle,
   type TickerStartCmd,
   type TickerStopCmd,
   type TimerFired,
+  type TimerHandle,
   type TimerResetCmd,
   type TimerStartCmd,
   type TimerStopCmd,
   type TimerWaitCmd,
 } from './commands.js';
+import { checkMs, checkPeriod, checkTopic, ClockError } from './errors.js';
 
-export class ClockError extends SwitchyardError {
-  constructor(code: 'NO_SUCH_TIMER' | 'NO_SUCH_TICKER' | 'TIMER_STOPPED', message: string) {
-    super(code, message);
-  }
+/** One delivered tick not yet read: the credit of a ticker (at most one per ticker and owner). */
+interface Flight {
+  readonly owner: Pid;
 }
 
-interface Ticker {
-  readonly id: number;
-  readonly owner: string;
-  readonly every: number;
-  readonly topic: string;
-  count: number;
+class Ticker {
+  handle: TickerHandle | undefined = undefined;
+  count = 0;
+  /** Ticks skipped since the last delivered one. */
+  skipped = 0;
   due: number;
-  handle: TimerId;
-  disown: () => void;
+  timer: TimerId = undefined;
+  flight: Flight | null = null;
+  constructor(
+    readonly every: number,
+    readonly topic: string,
+    now: number,
+  ) {
+    this.due = now + every;
+  }
 }
 
 interface Waiter {
   readonly tag: number;
   readonly receiver: ResultReceiver;
-  readonly ctx: HandlerContext;
-  readonly onAbort: () => void;
+  /** The signal of the waiting yield, read when the handler ran. */
+  readonly signal: AbortSignal;
 }
 
-interface Timer {
-  readonly id: number;
-  readonly owner: string;
-  ms: number;
-  readonly topic: string | undefined;
-  fired: boolean;
-  handle: TimerId;
-  waiters: Waiter[];
-  disown: () => void;
+class Timer {
+  handle: TimerHandle | undefined = undefined;
+  fired = false;
+  timer: TimerId = undefined;
+  waiters: Waiter[] = [];
+  constructor(
+    public ms: number,
+    readonly topic: string | undefined,
+  ) {}
 }
 
-/** The clock's handlers and the state they share; one per runtime. */
+/** Counters of one installation, reported by setup's `stats` (`rt.stats().plugins.clock`). */
+export type ClockStats = {
+  /** Scheduled clock timers: sleeps + tickers + timers that have not fired. */
+  active: number;
+  sleeps: number;
+  tickers: number;
+  /** Timer resources, fired or not (a fired timer stays until stopTimer or its owner's exit). */
+  timers: number;
+  pendingTimers: number;
+  /** Tick messages put in a mailbox. */
+  ticks: number;
+  /** Ticks not delivered: the previous one was unread, or the mailbox refused or dropped it. */
+  skippedTicks: number;
+  /** TimerFired messages the owner's mailbox refused (full under policy 'error'). */
+  firedRefused: number;
+};
+
+/**
+ * The clock's handlers and everything they share: created by `setup`, one per runtime the
+ * plugin is installed in. Tickers and timers live in the runtime's resource table.
+ */
 export class ClockHandlers {
   private readonly clock: Clock;
-  private readonly runtime: Runtime;
-  private readonly tickers = new Map<number, Ticker>();
-  private readonly timers = new Map<number, Timer>();
+  private readonly resources: ResourceTable;
+  private readonly deliver: PluginContext['deliver'];
+  private readonly tickers = new Set<Ticker>();
+  private readonly timers = new Set<Timer>();
   private sleeping = 0;
-  private nextId = 1;
+  private pending = 0;
+  private ticks = 0;
+  private skippedTicks = 0;
+  private firedRefused = 0;
 
-  constructor(ctx: Pick<PluginContext, 'clock' | 'runtime'>) {
+  constructor(ctx: Pick<PluginContext, 'clock' | 'resources' | 'deliver'>) {
     this.clock = ctx.clock;
-    this.runtime = ctx.runtime;
+    this.resources = ctx.resources;
+    this.deliver = ctx.deliver;
   }
 
-  /** Timers this plugin has scheduled and not yet fired or cleared: sleeps, tickers, pending timers. */
-  get active(): number {
-    let pending = 0;
-    for (const t of this.timers.values()) if (!t.fired) pending++;
-    return this.sleeping + this.tickers.size + pending;
+  stats(): ClockStats {
+    return {
+      active: this.sleeping + this.tickers.size + this.pending,
+      sleeps: this.sleeping,
+      tickers: this.tickers.size,
+      timers: this.timers.size,
+      pendingTimers: this.pending,
+      ticks: this.ticks,
+      skippedTicks: this.skippedTicks,
+      firedRefused: this.firedRefused,
+    };
   }
 
   readonly sleep: Handler<SleepCmd> = (ctx, cmd, tag, receiver) => {
     const ms = checkMs(cmd.ms, 'sleep');
+    // The signal of this yield: read now, it belongs to this yield only.
     const signal = ctx.signal;
     // An abort listener added now would never fire: the timer would outlive the process.
     if (signal.aborted) return;
     this.sleeping++;
-    const onAbort = () => {
-      this.sleeping--;
-      this.clock.clearTimeout(handle);
-    };
     const handle = this.clock.setTimeout(() => {
       this.sleeping--;
-      signal.removeEventListener('abort', onAbort);
       receiver.completeYield(tag, undefined);
     }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
+    // No need to remove it after the sleep: the signal is dropped when the yield completes.
+    signal.addEventListener(
+      'abort',
+      () => {
+        this.sleeping--;
+        this.clock.clearTimeout(handle);
+      },
+      { once: true },
+    );
   };
 
   readonly tickerStart: Handler<TickerStartCmd> = (ctx, cmd, tag, receiver) => {
-    const every = checkMs(cmd.every, 'ticker');
-    if (every === 0) throw new RangeError('ticker: the period must be > 0 ms');
-    if (typeof cmd.topic !== 'string' || cmd.topic === '') throw new TypeError('ticker: topic must be a non-empty string');
-    const id = this.nextId++;
-    const ticker: Ticker = { id, owner: ctx.pid, every, topic: cmd.topic, count: 0, due: this.clock.now() + every, handle: undefined, disown: () => {} };
-    ticker.disown = this.runtime.onExit(ctx.pid, () => this.dropTicker(ticker));
-    this.tickers.set(id, ticker);
-    this.scheduleTick(ticker);
-    receiver.completeYield(tag, id);
+    const t = new Ticker(checkPeriod(cmd.every, 'ticker'), checkTopic(cmd.topic, 'ticker'), this.clock.now());
+    // Adopt first: for an owner that already ended this throws and nothing gets scheduled.
+    t.handle = this.resources.add(ctx.pid, 'ticker', t, (x) => this.dropTicker(x));
+    this.tickers.add(t);
+    this.scheduleTick(t);
+    receiver.completeYield(tag, t.handle);
   };
 
   private scheduleTick(t: Ticker): void {
-    t.handle = this.clock.setTimeout(() => {
-      const now = this.clock.now();
-      const tick: Tick = { ticker: t.id, tick: ++t.count, at: now };
-      // Fixed rate; a late tick does not cause a burst of catch-up ticks.
-      t.due = Math.max(t.due + t.every, now + 1);
-      this.scheduleTick(t);
-      this.runtime.send(t.owner, t.topic, tick);
-    }, Math.max(0, t.due - this.clock.now()));
+    t.timer = this.clock.setTimeout(() => this.tick(t), Math.max(0, t.due - this.clock.now()));
+  }
+
+  private tick(t: Ticker): void {
+    const now = this.clock.now();
+    t.count++;
+    // Fixed rate; a late tick does not cause a burst of catch-up ticks.
+    t.due = Math.max(t.due + t.every, now + 1);
+    this.scheduleTick(t);
+    const owner = this.resources.ownerOf(t.handle!);
+    if (owner === undefined) return;
+    // One unread tick per owner at most: the rest are skipped, like Go's ticker. A tick still unread
+    // in a former owner's mailbox (the ticker was transferred) does not hold back the new owner.
+    if (t.flight !== null && t.flight.owner === owner) {
+      t.skipped++;
+      this.skippedTicks++;
+      return;
+    }
+    const flight: Flight = { owner };
+    const tick: Tick = { ticker: t.handle!, tick: t.count, at: now, skipped: t.skipped };
+    t.skipped = 0;
+    t.flight = flight;
+    const r = this.deliver(owner, t.topic, tick, (taken) => {
+      if (t.flight === flight) t.flight = null;
+      if (!taken) this.lost(t, tick);
+    });
+    if (r === 'full' || r === 'noproc') {
+      // Not queued, and onTaken will not be called.
+      if (t.flight === flight) t.flight = null;
+      this.lost(t, tick);
+    } else if (r === 'delivered') this.ticks++;
+  }
+
+  /** A tick the owner never saw: it and the ticks it reported as skipped go to the next tick. */
+  private lost(t: Ticker, tick: Tick): void {
+    t.skipped += tick.skipped + 1;
+    this.skippedTicks++;
   }
 
   private dropTicker(t: Ticker): void {
-    if (this.tickers.delete(t.id)) this.clock.clearTimeout(t.handle);
+    if (!this.tickers.delete(t)) return;
+    this.clock.clearTimeout(t.timer);
+    t.flight = null;
   }
 
-  readonly tickerStop: Handler<TickerStopCmd> = (_ctx, cmd, tag, receiver) => {
-    const t = this.tickers.get(cmd.ticker);
-    if (t === undefined) {
-      receiver.completeYield(tag, false);
-      return;
-    }
-    t.disown();
-    this.dropTicker(t);
-    receiver.completeYield(tag, true);
+  readonly tickerStop: Handler<TickerStopCmd> = (ctx, cmd, tag, receiver) => {
+    // NOT_OWNER / NO_SUCH_RESOURCE come from the table; close disposes (dropTicker) once.
+    this.resources.close(ctx.pid, cmd.ticker, 'ticker');
+    receiver.completeYield(tag, undefined);
   };
 
   readonly timerStart: Handler<TimerStartCmd> = (ctx, cmd, tag, receiver) => {
     const ms = checkMs(cmd.ms, 'timer');
-    if (cmd.topic !== undefined && typeof cmd.topic !== 'string') throw new TypeError('timer: topic must be a string');
-    const id = this.nextId++;
-    const timer: Timer = { id, owner: ctx.pid, ms, topic: cmd.topic, fired: false, handle: undefined, waiters: [], disown: () => {} };
-    // Other processes may wait on this timer: they must fail, not wait forever, when its owner ends.
-    timer.disown = this.runtime.onExit(ctx.pid, () =>
-      this.dropTimer(timer, new ClockError('TIMER_STOPPED', `timer ${id} was stopped: its owner ${timer.owner} ended`)),
-    );
-    this.timers.set(id, timer);
-    this.arm(timer, ms);
-    receiver.completeYield(tag, id);
+    const topic = cmd.topic === undefined ? undefined : checkTopic(cmd.topic, 'timer');
+    const t = new Timer(ms, topic);
+    t.handle = this.resources.add(ctx.pid, 'timer', t, (x) => this.dropTimer(x));
+    this.timers.add(t);
+    this.arm(t, ms);
+    receiver.completeYield(tag, t.handle);
   };
 
   private arm(t: Timer, ms: number): void {
     t.fired = false;
-    t.handle = this.clock.setTimeout(() => {
-      t.fired = true;
-      t.handle = undefined;
-      const waiters = t.waiters;
-      t.waiters = [];
-      for (const w of waiters) {
-        w.ctx.signal.removeEventListener('abort', w.onAbort);
-        w.receiver.completeYield(w.tag, undefined);
-      }
-      if (t.topic !== undefined) {
-        const fired: TimerFired = { timer: t.id, at: this.clock.now() };
-        this.runtime.send(t.owner, t.topic, fired);
-      }
-    }, ms);
+    this.pending++;
+    t.timer = this.clock.setTimeout(() => this.fire(t), ms);
   }
 
-  /** Forget a timer; its waiters fail with `error` (none when the owner ended). */
-  private dropTimer(t: Timer, error: unknown): void {
-    if (!this.timers.delete(t.id)) return;
-    if (!t.fired) this.clock.clearTimeout(t.handle);
+  private fire(t: Timer): void {
+    t.fired = true;
+    t.timer = undefined;
+    this.pending--;
     const waiters = t.waiters;
     t.waiters = [];
-    for (const w of waiters) {
-      w.ctx.signal.removeEventListener('abort', w.onAbort);
-      if (error !== undefined) w.receiver.completeYield(w.tag, undefined, error);
+    for (const w of waiters) w.receiver.completeYield(w.tag, undefined);
+    if (t.topic !== undefined) {
+      const owner = this.resources.ownerOf(t.handle!);
+      if (owner === undefined) return;
+      const fired: TimerFired = { timer: t.handle!, at: this.clock.now() };
+      if (this.deliver(owner, t.topic, fired) === 'full') this.firedRefused++;
     }
   }
 
-  private timer(id: number): Timer {
-    const t = this.timers.get(id);
-    if (t === undefined) throw new ClockError('NO_SUCH_TIMER', `no timer ${String(id)}: it was never started, was stopped, or its process ended`);
-    return t;
+  /** Disposal (stopTimer or the owner's exit): unschedule; waits still pending fail with TIMER_STOPPED. */
+  private dropTimer(t: Timer): void {
+    if (!this.timers.delete(t)) return;
+    if (!t.fired) {
+      this.clock.clearTimeout(t.timer);
+      this.pending--;
+      t.fired = true;
+    }
+    const waiters = t.waiters;
+    t.waiters = [];
+    for (const w of waiters) {
+      // The yields of an owner that ended are aborted already: nothing waits for them.
+      if (w.signal.aborted) continue;
+      w.receiver.completeYield(w.tag, undefined, new ClockError('TIMER_STOPPED', `timer #${t.handle!.id} was stopped while a process waited for it`));
+    }
   }
 
   readonly timerWait: Handler<TimerWaitCmd> = (ctx, cmd, tag, receiver) => {
-    const t = this.timer(cmd.timer);
+    const t = this.resources.use<Timer>(ctx.pid, cmd.timer, 'timer');
     if (t.fired) {
       receiver.completeYield(tag, undefined);
       return;
     }
-    const waiter: Waiter = {
-      tag,
-      receiver,
-      ctx,
-      onAbort: () => {
+    const signal = ctx.signal;
+    if (signal.aborted) return;
+    const waiter: Waiter = { tag, receiver, signal };
+    t.waiters.push(waiter);
+    signal.addEventListener(
+      'abort',
+      () => {
         const i = t.waiters.indexOf(waiter);
         if (i >= 0) t.waiters.splice(i, 1);
       },
-    };
-    t.waiters.push(waiter);
-    ctx.signal.addEventListener('abort', waiter.onAbort, { once: true });
+      { once: true },
+    );
   };
 
-  readonly timerStop: Handler<TimerStopCmd> = (_ctx, cmd, tag, receiver) => {
-    const t = this.timers.get(cmd.timer);
-    if (t === undefined) {
-      receiver.completeYield(tag, false);
-      return;
-    }
-    const wasPending = !t.fired;
-    t.disown();
-    this.dropTimer(t, new ClockError('TIMER_STOPPED', `timer ${t.id} was stopped while a process waited for it`));
+  readonly timerStop: Handler<TimerStopCmd> = (ctx, cmd, tag, receiver) => {
+    const wasPending = !this.resources.use<Timer>(ctx.pid, cmd.timer, 'timer').fired;
+    this.resources.close(ctx.pid, cmd.timer, 'timer');
     receiver.completeYield(tag, wasPending);
   };
 
-  readonly timerReset: Handler<TimerResetCmd> = (_ctx, cmd, tag, receiver) => {
-    const t = this.timers.get(cmd.timer);
-    if (t === undefined) {
-      receiver.completeYield(tag, false);
-      return;
+  readonly timerReset: Handler<TimerResetCmd> = (ctx, cmd, tag, receiver) => {
+    const t = this.resources.use<Timer>(ctx.pid, cmd.timer, 'timer');
+    const ms = cmd.ms === undefined ? t.ms : checkMs(cmd.ms, 'timer reset');
+    const wasPending = !t.fired;
+    if (wasPending) {
+      this.clock.clearTimeout(t.timer);
+      this.pending--;
     }
-    if (cmd.ms !== undefined) t.ms = checkMs(cmd.ms, 'timer reset');
-    if (!t.fired) this.clock.clearTimeout(t.handle);
-    this.arm(t, t.ms);
-    receiver.completeYield(tag, true);
+    t.ms = ms;
+    this.arm(t, ms);
+    receiver.completeYield(tag, wasPending);
   };
 
-  /** At shutdown: clear everything still scheduled. */
+  /**
+   * At shutdown every process has ended, so the table disposed everything; this clears what
+   * might remain if a dispose was skipped, so no clock timer outlives the runtime.
+   */
   dispose(): void {
-    for (const t of [...this.tickers.values()]) this.dropTicker(t);
-    for (const t of [...this.timers.values()]) this.dropTimer(t, undefined);
+    for (const t of [...this.tickers]) this.dropTicker(t);
+    for (const t of [...this.timers]) this.dropTimer(t);
   }
 
   get handlers() {

@@ -1,3 +1,4 @@
 export * from './commands.js';
-export { ClockError, ClockHandlers } from './handlers.js';
+export * from './errors.js';
+export { ClockHandlers, type ClockStats } from './handlers.js';
 export * from './plugin.js';

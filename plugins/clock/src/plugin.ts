@@ -2,22 +2,21 @@ import { definePlugin, type Plugin } from '@switchyard/runtime';
 import { ClockCommand } from './commands.js';
 import { ClockHandlers } from './handlers.js';
 
-export interface ClockPlugin extends Plugin {
-  /** Timers the plugin holds right now, per runtime it is installed in (0 once every owner exited). */
-  activeTimers(): number;
-}
+/** The clock plugin value; install one value in as many runtimes as you like. */
+export type ClockPlugin = Plugin;
 
-/** The clock module: sleep, tickers and timers (IDs 10–29). Uses the runtime's clock. */
+/**
+ * The clock module: sleep, tickers and timers (IDs 10–29). Uses the runtime's clock. All state
+ * lives in what `setup` creates, one per runtime; its counters are `rt.stats().plugins.clock`.
+ */
 export function clockPlugin(): ClockPlugin {
-  let handlers: ClockHandlers | undefined;
-  const plugin = definePlugin({
+  return definePlugin({
     name: 'clock',
     commands: { first: 10, last: 29 },
     commandNames: ClockCommand,
     setup: (ctx) => {
-      handlers = new ClockHandlers(ctx);
-      return { handlers: handlers.handlers, stop: () => handlers?.dispose() };
+      const h = new ClockHandlers(ctx);
+      return { handlers: h.handlers, stats: () => h.stats(), stop: () => h.dispose() };
     },
   });
-  return Object.freeze({ ...plugin, activeTimers: () => handlers?.active ?? 0 });
 }

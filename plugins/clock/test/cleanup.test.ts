@@ -3,7 +3,7 @@ import { CommandBase } from '@switchyard/dispatcher';
 import { all, definePlugin, race, receive, type Message, type ProcessContext } from '@switchyard/runtime';
 import { clockPlugin, sleep, startTicker, startTimer, waitTimer } from '@switchyard/plugin-clock';
 import { createTestRuntime } from '@switchyard/testing';
-import { withClock, type ClockHarness } from './harness.js';
+import { clockStats, withClock, type ClockHarness } from './harness.js';
 
 let t: ClockHarness;
 beforeEach(async () => {
@@ -43,9 +43,12 @@ describe('a process that ends leaves no timer or ticker behind', () => {
     await t.advance(25);
     // ticker + two timers + the sleep
     expect(t.idle()).toEqual({ active: 4, pending: 4 });
+    expect(t.rt.stats().resources.byKind).toEqual({ ticker: 1, timer: 2 });
     expect(t.rt.terminate(pid)).toBe(true);
     expect(await exit).toEqual({ kind: 'terminated' });
     expect(t.idle()).toEqual({ active: 0, pending: 0 });
+    expect(t.rt.stats().resources.live).toBe(0);
+    expect(t.stats()).toMatchObject({ tickers: 0, timers: 0 });
   });
 
   it('cancelled while sleeping', async () => {
@@ -74,8 +77,11 @@ describe('a process that ends leaves no timer or ticker behind', () => {
   it('the runtime stopping clears everything still scheduled', async () => {
     for (let i = 0; i < 3; i++) t.rt.spawn(holder, 'wait');
     await t.settle();
-    expect(t.plugin.activeTimers()).toBe(12);
+    expect(t.stats()).toMatchObject({ active: 12, sleeps: 3, tickers: 3, timers: 6, pendingTimers: 6 });
+    expect(t.rt.stats().resources.byKind).toEqual({ ticker: 3, timer: 6 });
     await t.stop();
+    expect(t.rt.stats().resources.live).toBe(0);
+    expect(t.stats()).toMatchObject({ active: 0, sleeps: 0, tickers: 0, timers: 0, pendingTimers: 0 });
     expect(t.idle()).toEqual({ active: 0, pending: 0 });
   });
 
@@ -109,7 +115,7 @@ describe('a sleep dispatched for a process that already ended', () => {
         yield* all([new EndMeCmd(), sleep(1000)]);
       });
       expect(await rt.rt.wait(pid)).toEqual({ kind: 'terminated' });
-      expect({ active: clock.activeTimers(), pending: rt.clock.pending }).toEqual({ active: 0, pending: 0 });
+      expect({ active: clockStats(rt).active, pending: rt.clock.pending }).toEqual({ active: 0, pending: 0 });
     } finally {
       await rt.stop();
     }
@@ -120,7 +126,7 @@ describe('sleep inside race()', () => {
   it('loses to receive(): the race returns the message and the sleep timer is cleared', async () => {
     const pid = t.rt.spawn(function* () {
       const winner = yield* race([sleep(1000), receive<string>({ topic: 'go' })]);
-      const afterRace = { active: t.plugin.activeTimers(), pending: t.clock.pending };
+      const afterRace = t.idle();
       yield* receive({ topic: 'finish' });
       return { winner, afterRace };
     });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { SwitchyardError, type Command } from '@switchyard/dispatcher';
-import { all, receive, ReceiveTimeoutError, type ProcessContext } from '@switchyard/runtime';
+import { all, NoSuchResourceError, NotOwnerError, receive, ReceiveTimeoutError, transfer } from '@switchyard/runtime';
 import {
   ClockCommand,
   ClockError,
@@ -10,6 +10,7 @@ import {
   stopTimer,
   waitTimer,
   type TimerFired,
+  type TimerHandle,
 } from '@switchyard/plugin-clock';
 import { withClock, type ClockHarness } from './harness.js';
 
@@ -32,18 +33,25 @@ function* attempt<T>(op: { [Symbol.iterator](): Iterator<Command, T, unknown> })
   }
 }
 
+function failure(o: Outcome<unknown>): SwitchyardError {
+  expect(o.ok).toBe(false);
+  return (o as { error: SwitchyardError }).error;
+}
+
+const h = (id: number): TimerHandle => ({ kind: 'timer', id });
+
 describe('timers', () => {
   it('commands have IDs 18–21 and typed results', () => {
-    expect([startTimer(1).id, waitTimer(1).id, stopTimer(1).id, resetTimer(1).id]).toEqual([
+    expect([startTimer(1).id, waitTimer(h(1)).id, stopTimer(h(1)).id, resetTimer(h(1)).id]).toEqual([
       ClockCommand.TimerStart,
       ClockCommand.TimerWait,
       ClockCommand.TimerStop,
       ClockCommand.TimerReset,
     ]);
-    expect([startTimer(1).id, waitTimer(1).id, stopTimer(1).id, resetTimer(1).id]).toEqual([18, 19, 20, 21]);
+    expect([startTimer(1).id, waitTimer(h(1)).id, stopTimer(h(1)).id, resetTimer(h(1)).id]).toEqual([18, 19, 20, 21]);
     function* p() {
       const id = yield* startTimer(1);
-      expectTypeOf(id).toEqualTypeOf<number>();
+      expectTypeOf(id).toEqualTypeOf<TimerHandle>();
       expectTypeOf(yield* waitTimer(id)).toEqualTypeOf<void>();
       expectTypeOf(yield* stopTimer(id)).toEqualTypeOf<boolean>();
       expectTypeOf(yield* resetTimer(id)).toEqualTypeOf<boolean>();
@@ -51,68 +59,53 @@ describe('timers', () => {
     expect(typeof p).toBe('function');
   });
 
-  it('start returns at once; wait resumes when the timer fires', async () => {
+  it('start returns a timer handle at once; wait resumes when the timer fires', async () => {
     const log: string[] = [];
     const done = t.rt.run(function* () {
-      const id = yield* startTimer(100);
-      log.push(`started ${id} @${t.clock.now()}`);
-      yield* waitTimer(id);
+      const timer = yield* startTimer(100);
+      log.push(`started ${timer.kind} @${t.clock.now()}`);
+      yield* waitTimer(timer);
       log.push(`fired @${t.clock.now()}`);
     });
     await t.advance(99);
-    expect(log).toEqual(['started 1 @0']);
+    expect(log).toEqual(['started timer @0']);
+    expect(t.rt.stats().resources.byKind).toEqual({ timer: 1 });
     await t.advance(1);
     await done;
-    expect(log).toEqual(['started 1 @0', 'fired @100']);
+    expect(log).toEqual(['started timer @0', 'fired @100']);
     expect(t.idle()).toEqual({ active: 0, pending: 0 });
+    expect(t.rt.stats().resources.live).toBe(0);
   });
 
   it('with a topic, the firing arrives as a TimerFired message', async () => {
     const done = t.rt.run(function* () {
-      const id = yield* startTimer(70, { topic: 'alarm' });
+      const timer = yield* startTimer(70, { topic: 'alarm' });
       const m = yield* receive<TimerFired>({ topic: 'alarm' });
-      return { id, payload: m.payload };
+      return { timer, payload: m.payload };
     });
     await t.advance(70);
-    const { id, payload } = await done;
-    expect(payload).toEqual({ timer: id, at: 70 });
+    const { timer, payload } = await done;
+    expect(payload).toEqual({ timer, at: 70 });
   });
 
   it('wait after the timer fired returns at once', async () => {
     const done = t.rt.run(function* () {
-      const id = yield* startTimer(50);
+      const timer = yield* startTimer(50);
       yield* sleep(80);
       const before = t.clock.now();
-      yield* waitTimer(id);
-      yield* waitTimer(id);
+      yield* waitTimer(timer);
+      yield* waitTimer(timer);
       return [before, t.clock.now()];
     });
     await t.advance(80);
     expect(await done).toEqual([80, 80]);
   });
 
-  it('several processes can wait on one timer', async () => {
-    let id = 0;
-    t.rt.spawn(function* () {
-      id = yield* startTimer(40);
-      yield* receive({ topic: 'never' });
-    });
-    await t.settle();
-    function* waiter() {
-      yield* waitTimer(id);
-      return t.clock.now();
-    }
-    const a = t.rt.run(waiter);
-    const b = t.rt.run(waiter);
-    await t.advance(40);
-    expect(await Promise.all([a, b])).toEqual([40, 40]);
-  });
-
-  it('stop before it fires: resolves true, no message arrives, nothing stays scheduled', async () => {
+  it('stop before it fires: resolves true, no message arrives, nothing stays scheduled, a second stop is NO_SUCH_RESOURCE', async () => {
     const done = t.rt.run(function* () {
-      const id = yield* startTimer(50, { topic: 'alarm' });
-      const first = yield* stopTimer(id);
-      const second = yield* stopTimer(id);
+      const timer = yield* startTimer(50, { topic: 'alarm' });
+      const first = yield* stopTimer(timer);
+      const second = yield* attempt(stopTimer(timer));
       try {
         yield* receive({ topic: 'alarm', timeout: 100 });
         return { first, second, message: true };
@@ -122,34 +115,30 @@ describe('timers', () => {
       }
     });
     await t.settle();
-    expect(t.plugin.activeTimers()).toBe(0);
+    expect(t.stats()).toMatchObject({ timers: 0, pendingTimers: 0 });
     await t.advance(100);
-    expect(await done).toEqual({ first: true, second: false, message: false });
+    const r = await done;
+    expect({ first: r.first, message: r.message }).toEqual({ first: true, message: false });
+    expect(failure(r.second)).toBeInstanceOf(NoSuchResourceError);
     expect(t.idle()).toEqual({ active: 0, pending: 0 });
   });
 
   it('stop after it fired resolves false', async () => {
     const done = t.rt.run(function* () {
-      const id = yield* startTimer(10);
-      yield* waitTimer(id);
-      return yield* stopTimer(id);
+      const timer = yield* startTimer(10);
+      yield* waitTimer(timer);
+      return yield* stopTimer(timer);
     });
     await t.advance(10);
     expect(await done).toBe(false);
   });
 
-  it('stop of an unknown timer resolves false', async () => {
-    expect(await t.rt.run(function* () {
-      return yield* stopTimer(999);
-    })).toBe(false);
-  });
-
-  it('reset restarts the timer from now with its old duration', async () => {
+  it('reset restarts the timer from now with its old duration; true because it had not fired', async () => {
     const done = t.rt.run(function* () {
-      const id = yield* startTimer(100);
+      const timer = yield* startTimer(100);
       yield* sleep(60);
-      const reset = yield* resetTimer(id);
-      yield* waitTimer(id);
+      const reset = yield* resetTimer(timer);
+      yield* waitTimer(timer);
       return { reset, at: t.clock.now() };
     });
     await t.advance(500);
@@ -159,111 +148,154 @@ describe('timers', () => {
 
   it('reset with a new duration uses it', async () => {
     const done = t.rt.run(function* () {
-      const id = yield* startTimer(100);
+      const timer = yield* startTimer(100);
       yield* sleep(60);
-      yield* resetTimer(id, 10);
-      yield* waitTimer(id);
+      yield* resetTimer(timer, 10);
+      yield* waitTimer(timer);
       return t.clock.now();
     });
     await t.advance(500);
     expect(await done).toBe(70);
   });
 
-  it('reset after it fired arms it again: the next wait waits', async () => {
+  it('reset after it fired arms it again (resolving false): the next wait waits', async () => {
     const done = t.rt.run(function* () {
-      const id = yield* startTimer(10, { topic: 'alarm' });
-      yield* waitTimer(id);
-      yield* resetTimer(id, 25);
-      yield* waitTimer(id);
+      const timer = yield* startTimer(10, { topic: 'alarm' });
+      yield* waitTimer(timer);
+      const reset = yield* resetTimer(timer, 25);
+      yield* waitTimer(timer);
       const fired: number[] = [];
       for (let i = 0; i < 2; i++) fired.push((yield* receive<TimerFired>({ topic: 'alarm' })).payload.at);
-      return { now: t.clock.now(), fired };
+      return { reset, now: t.clock.now(), fired };
     });
     await t.advance(100);
-    expect(await done).toEqual({ now: 35, fired: [10, 35] });
-    expect(t.idle()).toEqual({ active: 0, pending: 0 });
-  });
-
-  it('reset of an unknown timer resolves false', async () => {
-    expect(await t.rt.run(function* () {
-      return yield* resetTimer(999, 5);
-    })).toBe(false);
-    expect(t.idle()).toEqual({ active: 0, pending: 0 });
-  });
-
-  it('a wait fails with TIMER_STOPPED when another process stops the timer', async () => {
-    let id = 0;
-    const waiter = t.rt.run(function* () {
-      id = yield* startTimer(1000);
-      return yield* attempt(waitTimer(id));
-    });
-    await t.settle();
-    expect(await t.rt.run(function* () {
-      return yield* stopTimer(id);
-    })).toBe(true);
-    const r = await waiter;
-    expect(r.ok).toBe(false);
-    const err = (r as { error: unknown }).error;
-    expect(err).toBeInstanceOf(ClockError);
-    expect(err).toBeInstanceOf(SwitchyardError);
-    expect((err as ClockError).code).toBe('TIMER_STOPPED');
-    expect((err as Error).message).toContain(`timer ${id}`);
+    expect(await done).toEqual({ reset: false, now: 35, fired: [10, 35] });
     expect(t.idle()).toEqual({ active: 0, pending: 0 });
   });
 
   it('a wait fails with TIMER_STOPPED when the same process stops the timer in the same step', async () => {
     const r = await t.rt.run(function* () {
-      const id = yield* startTimer(1000);
-      return yield* attempt(all([waitTimer(id), stopTimer(id)]));
+      const timer = yield* startTimer(1000);
+      return yield* attempt(all([waitTimer(timer), stopTimer(timer)]));
     });
-    expect(r.ok).toBe(false);
-    expect((r as { error: ClockError }).error.code).toBe('TIMER_STOPPED');
+    const err = failure(r);
+    expect(err).toBeInstanceOf(ClockError);
+    expect(err.code).toBe('TIMER_STOPPED');
+    expect(err.message).toMatch(/^timer #\d+ was stopped while a process waited for it$/);
     expect(t.idle()).toEqual({ active: 0, pending: 0 });
   });
 
-  it('a wait on a timer that was already stopped fails with NO_SUCH_TIMER, saying it may have been stopped', async () => {
-    const r = await t.rt.run(function* () {
-      const id = yield* startTimer(1000);
-      yield* stopTimer(id);
-      return yield* attempt(waitTimer(id));
-    });
-    const err = (r as { error: ClockError }).error;
-    expect(err).toBeInstanceOf(ClockError);
-    expect(err.code).toBe('NO_SUCH_TIMER');
-    expect(err.message).toContain('was stopped');
-  });
-
-  it('a wait on an unknown timer fails with NO_SUCH_TIMER naming it; the process can go on', async () => {
+  it('wait, stop and reset of a stopped or unknown timer fail with NO_SUCH_RESOURCE from the resource table', async () => {
     const done = t.rt.run(function* () {
-      const failed = yield* attempt(waitTimer(4242));
+      const timer = yield* startTimer(1000);
+      yield* stopTimer(timer);
+      const results = [
+        yield* attempt(waitTimer(timer)),
+        yield* attempt(resetTimer(timer, 5)),
+        yield* attempt(stopTimer(h(4242))),
+        yield* attempt(waitTimer({ kind: 'ticker', id: timer.id } as unknown as TimerHandle)),
+        yield* attempt(waitTimer('timer 1' as unknown as TimerHandle)),
+      ];
       yield* sleep(1);
-      return failed;
+      return results;
     });
     await t.advance(1);
-    const r = await done;
-    const err = (r as { error: ClockError }).error;
-    expect(err).toBeInstanceOf(ClockError);
-    expect(err.code).toBe('NO_SUCH_TIMER');
-    expect(err.message).toContain('no timer 4242');
+    const results = await done;
+    for (const r of results) {
+      const err = failure(r);
+      expect(err).toBeInstanceOf(NoSuchResourceError);
+      expect(err.code).toBe('NO_SUCH_RESOURCE');
+    }
+    expect(failure(results[4]!).message).toContain('"timer 1"');
+    expect(t.idle()).toEqual({ active: 0, pending: 0 });
+  });
+});
+
+describe('timer ownership', () => {
+  it('another process holding a copy of the handle is refused (NOT_OWNER) and nothing happens to the timer', async () => {
+    let timer: TimerHandle | undefined;
+    const owner = t.rt.spawn(function* () {
+      timer = yield* startTimer(100, { topic: 'alarm' });
+      return (yield* receive<TimerFired>({ topic: 'alarm' })).payload.at;
+    });
+    const ownerExit = t.rt.wait(owner);
+    await t.advance(10);
+    const copy = { kind: 'timer' as const, id: timer!.id };
+    const tries = await t.rt.run(function* () {
+      return [yield* attempt(stopTimer(copy)), yield* attempt(resetTimer(copy, 1)), yield* attempt(waitTimer(copy))];
+    });
+    for (const r of tries) {
+      const err = failure(r) as NotOwnerError;
+      expect(err).toBeInstanceOf(NotOwnerError);
+      expect(err.code).toBe('NOT_OWNER');
+      expect(err.owner).toBe(owner);
+    }
+    // Still armed for its original time: not stopped, not reset to 1 ms.
+    expect(t.stats()).toMatchObject({ timers: 1, pendingTimers: 1 });
+    await t.advance(89);
+    expect(t.rt.isAlive(owner)).toBe(true);
+    await t.advance(1);
+    expect(await ownerExit).toEqual({ kind: 'normal', value: 100 });
+    expect(t.idle()).toEqual({ active: 0, pending: 0 });
   });
 
-  it('a waiter of another process fails when the timer owner ends, instead of waiting forever', async () => {
-    let id = 0;
-    const owner = t.rt.spawn(function* (_ctx: ProcessContext) {
-      id = yield* startTimer(1000);
+  it('after transfer the new owner can wait, gets the TimerFired message and stops it; the old owner cannot', async () => {
+    const heir = t.rt.spawn(function* () {
+      const { payload: timer } = yield* receive<TimerHandle>({ topic: 'timer' });
+      yield* waitTimer(timer);
+      const fired = (yield* receive<TimerFired>({ topic: 'alarm' })).payload;
+      const stopped = yield* stopTimer(timer);
+      return { at: fired.at, same: fired.timer.id === timer.id, stopped };
+    });
+    const heirExit = t.rt.wait(heir);
+    const old = await t.rt.run(function* () {
+      const timer = yield* startTimer(50, { topic: 'alarm' });
+      yield* transfer(timer, heir);
+      const refused = [yield* attempt(waitTimer(timer)), yield* attempt(stopTimer(timer))];
+      return { timer, refused };
+    });
+    for (const r of old.refused) {
+      const err = failure(r) as NotOwnerError;
+      expect(err).toBeInstanceOf(NotOwnerError);
+      expect(err.owner).toBe(heir);
+    }
+    // The old owner has ended: the timer it gave away is still alive and armed.
+    expect(t.stats()).toMatchObject({ timers: 1, pendingTimers: 1 });
+    t.rt.send(heir, 'timer', old.timer);
+    await t.advance(50);
+    expect(await heirExit).toEqual({ kind: 'normal', value: { at: 50, same: true, stopped: false } });
+    expect(t.idle()).toEqual({ active: 0, pending: 0 });
+    expect(t.rt.stats().resources.live).toBe(0);
+  });
+
+  it('the owner ending disposes its timers, fired or not: the count goes back to zero', async () => {
+    const pid = t.rt.spawn(function* () {
+      const a = yield* startTimer(10);
+      yield* startTimer(1000, { topic: 'alarm' });
+      yield* waitTimer(a);
       yield* receive({ topic: 'never' });
     });
-    await t.settle();
-    const waiter = t.rt.run(function* () {
-      return yield* attempt(waitTimer(id));
+    await t.advance(20);
+    expect(t.stats()).toMatchObject({ timers: 2, pendingTimers: 1, active: 1 });
+    t.rt.terminate(pid);
+    expect(t.stats()).toMatchObject({ timers: 0, pendingTimers: 0, active: 0 });
+    expect(t.idle()).toEqual({ active: 0, pending: 0 });
+    expect(t.rt.stats().resources.live).toBe(0);
+    await t.advance(2000);
+    expect(t.rt.stats().lateCompletions).toBe(0);
+  });
+
+  it('a process can give a timer to a process that then ends: it is disposed with that process', async () => {
+    const heir = t.rt.spawn(function* () {
+      yield* receive({ topic: 'never' });
     });
-    await t.settle();
-    t.rt.terminate(owner);
-    await t.settle();
-    const r = await Promise.race([waiter, new Promise<'still waiting'>((resolve) => setImmediate(() => resolve('still waiting')))]);
-    expect(r).not.toBe('still waiting');
-    expect((r as { ok: boolean }).ok).toBe(false);
-    expect(((r as { error: ClockError }).error).code).toBe('TIMER_STOPPED');
+    await t.rt.run(function* () {
+      const timer = yield* startTimer(500);
+      yield* transfer(timer, heir);
+    });
+    expect(t.stats().timers).toBe(1);
+    t.rt.terminate(heir);
+    expect(t.stats().timers).toBe(0);
     expect(t.idle()).toEqual({ active: 0, pending: 0 });
   });
 });

@@ -2,22 +2,21 @@ import { definePlugin, type Plugin } from '@switchyard/runtime';
 import { EventCommand } from './commands.js';
 import { EventHandlers } from './handlers.js';
 
-export interface EventPlugin extends Plugin {
-  /** Live process subscriptions in the runtime this instance was last started in. */
-  activeSubscriptions(): number;
-}
+/** The event plugin value; install one value in as many runtimes as you like. */
+export type EventPlugin = Plugin;
 
-/** The event module: processes subscribe to and publish on the runtime's bus (IDs 90–99). */
+/**
+ * The event module: processes subscribe to and publish on the runtime's bus (IDs 90–99). All
+ * state lives in what `setup` creates, one per runtime; its counters are `rt.stats().plugins.event`.
+ */
 export function eventPlugin(): EventPlugin {
-  let handlers: EventHandlers | undefined;
-  const plugin = definePlugin({
+  return definePlugin({
     name: 'event',
     commands: { first: 90, last: 99 },
     commandNames: EventCommand,
     setup: (ctx) => {
-      handlers = new EventHandlers(ctx.runtime);
-      return { handlers: handlers.handlers, stop: () => handlers?.dispose() };
+      const h = new EventHandlers(ctx);
+      return { handlers: h.handlers, stats: () => h.stats(), stop: () => h.dispose() };
     },
   });
-  return Object.freeze({ ...plugin, activeSubscriptions: () => handlers?.active ?? 0 });
 }

@@ -1,5 +1,6 @@
 import { CommandBase } from '@switchyard/dispatcher';
-import type { Pid, ProcessFn } from '@switchyard/runtime';
+import { describeValue } from '@switchyard/errors';
+import { ArgumentError, isPid, type Pid, type ProcessFn, type Spawnable, type SpawnOptions } from '@switchyard/runtime';
 
 /** Process command IDs (1–9). */
 export const ProcessCommand = {
@@ -17,7 +18,8 @@ export const ProcessCommand = {
 export class SendCmd extends CommandBase<boolean> {
   readonly id = ProcessCommand.Send;
   constructor(
-    readonly to: Pid,
+    /** A PID or a registered name. */
+    readonly to: Pid | string,
     readonly topic: string,
     readonly payload: unknown,
   ) {
@@ -28,9 +30,10 @@ export class SendCmd extends CommandBase<boolean> {
 export class SpawnCmd extends CommandBase<Pid> {
   readonly id = ProcessCommand.Spawn;
   constructor(
-    readonly fn: ProcessFn<never[], unknown>,
+    readonly fn: Spawnable<never[], unknown>,
     readonly args: readonly unknown[],
     readonly link: boolean,
+    readonly options: SpawnOptions = {},
   ) {
     super();
   }
@@ -84,7 +87,7 @@ export class UnlinkCmd extends CommandBase<void> {
 export class ExecCmd<R> extends CommandBase<R> {
   readonly id = ProcessCommand.Exec;
   constructor(
-    readonly fn: ProcessFn<never[], R>,
+    readonly fn: Spawnable<never[], R>,
     readonly args: readonly unknown[],
   ) {
     super();
@@ -92,30 +95,50 @@ export class ExecCmd<R> extends CommandBase<R> {
 }
 
 function checkPid(pid: unknown, what: string): Pid {
-  if (typeof pid !== 'string' || pid === '') throw new TypeError(`${what}: pid must be a non-empty string, got ${typeof pid}`);
+  if (!isPid(pid)) throw new ArgumentError('pid', `${what}: expected a PID like "{local|0x00001}", got ${describeValue(pid)}`);
   return pid;
 }
 
-function checkFn(fn: unknown, what: string): void {
-  if (typeof fn !== 'function') throw new TypeError(`${what}: expected a generator function, got ${typeof fn}`);
+function checkTarget(to: unknown, what: string): string {
+  if (typeof to !== 'string' || to === '') throw new ArgumentError('to', `${what}: expected a PID or a registered name, got ${describeValue(to)}`);
+  if (to.startsWith('{')) checkPid(to, what);
+  return to;
 }
 
-/** Put a message on `topic` in another process's mailbox. Resolves to false when it is not alive. */
-export const send = (to: Pid, topic: string, payload: unknown): SendCmd => {
-  if (typeof topic !== 'string') throw new TypeError(`send(): topic must be a string, got ${typeof topic}`);
-  return new SendCmd(checkPid(to, 'send()'), topic, payload);
+function checkFn(fn: unknown, what: string): void {
+  if (typeof fn !== 'function' && (typeof fn !== 'string' || fn === '')) {
+    throw new ArgumentError('fn', `${what}: expected a generator function or a registered process name, got ${describeValue(fn)}`);
+  }
+}
+
+/**
+ * Put a message on `topic` in another process's mailbox; `to` is a PID or a registered name.
+ * Resolves to false when the process is not alive; fails with MAILBOX_FULL when its mailbox is
+ * full (policy `error`) and NO_SUCH_NAME for an unknown name.
+ */
+export const send = (to: Pid | string, topic: string, payload: unknown): SendCmd => {
+  if (typeof topic !== 'string') throw new ArgumentError('topic', `send(): topic must be a string, got ${describeValue(topic)}`);
+  return new SendCmd(checkTarget(to, 'send()'), topic, payload);
 };
 
-/** Start a process; resolves to its PID. */
-export function spawn<A extends unknown[], R>(fn: ProcessFn<A, R>, ...args: A): SpawnCmd {
+/** Start a process (a generator function or a name registered at boot); resolves to its PID. */
+export function spawn<A extends unknown[], R>(fn: ProcessFn<A, R> | string, ...args: A): SpawnCmd {
   checkFn(fn, 'spawn()');
-  return new SpawnCmd(fn as unknown as ProcessFn<never[], unknown>, args, false);
+  return new SpawnCmd(fn as unknown as Spawnable<never[], unknown>, args, false);
+}
+
+/** Start a process with options (mailbox bound, name, trapLinks…); `link: true` links it to the caller. */
+export function spawnWith<A extends unknown[], R>(options: Omit<SpawnOptions, 'linkTo' | 'host'> & { link?: boolean }, fn: ProcessFn<A, R> | string, ...args: A): SpawnCmd {
+  checkFn(fn, 'spawnWith()');
+  if (typeof options !== 'object' || options === null) throw new ArgumentError('options', `spawnWith(): options must be an object, got ${describeValue(options)}`);
+  const { link = false, ...rest } = options;
+  return new SpawnCmd(fn as unknown as Spawnable<never[], unknown>, args, link, rest);
 }
 
 /** Start a process linked to the caller. */
-export function spawnLink<A extends unknown[], R>(fn: ProcessFn<A, R>, ...args: A): SpawnCmd {
+export function spawnLink<A extends unknown[], R>(fn: ProcessFn<A, R> | string, ...args: A): SpawnCmd {
   checkFn(fn, 'spawnLink()');
-  return new SpawnCmd(fn as unknown as ProcessFn<never[], unknown>, args, true);
+  return new SpawnCmd(fn as unknown as Spawnable<never[], unknown>, args, true);
 }
 
 /** End a process at once (its finally blocks run). Resolves to false when it was not alive. */
@@ -135,7 +158,7 @@ export const link = (pid: Pid): LinkCmd => new LinkCmd(checkPid(pid, 'link()'));
 export const unlink = (pid: Pid): UnlinkCmd => new UnlinkCmd(checkPid(pid, 'unlink()'));
 
 /** Spawn a process and wait for it: resolves to its return value, throws its error. */
-export function exec<A extends unknown[], R>(fn: ProcessFn<A, R>, ...args: A): ExecCmd<R> {
+export function exec<A extends unknown[], R>(fn: ProcessFn<A, R> | string, ...args: A): ExecCmd<R> {
   checkFn(fn, 'exec()');
-  return new ExecCmd<R>(fn as unknown as ProcessFn<never[], R>, args);
+  return new ExecCmd<R>(fn as unknown as Spawnable<never[], R>, args);
 }

@@ -17,7 +17,7 @@ import {
 export function processHandlers(rt: Runtime) {
   const sendH: Handler<SendCmd> = (ctx, cmd, tag, r) => r.completeYield(tag, rt.send(cmd.to, cmd.topic, cmd.payload, ctx.pid));
   const spawnH: Handler<SpawnCmd> = (ctx, cmd, tag, r) =>
-    r.completeYield(tag, rt.spawnWith(cmd.link ? { linkTo: ctx.pid } : {}, cmd.fn, ...(cmd.args as never[])));
+    r.completeYield(tag, rt.spawnWith(cmd.link ? { ...cmd.options, linkTo: ctx.pid } : cmd.options, cmd.fn, ...(cmd.args as never[])));
   const terminateH: Handler<TerminateCmd> = (_ctx, cmd, tag, r) => r.completeYield(tag, rt.terminate(cmd.target));
   const cancelH: Handler<CancelCmd> = (_ctx, cmd, tag, r) => r.completeYield(tag, rt.cancel(cmd.target, cmd.reason));
   const monitorH: Handler<MonitorCmd> = (ctx, cmd, tag, r) => r.completeYield(tag, rt.monitor(ctx.pid, cmd.target));

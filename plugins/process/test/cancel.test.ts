@@ -23,9 +23,9 @@ describe('cancel', () => {
     expect(cmd.id).toBe(ProcessCommand.Cancel);
     expect(cmd.id).toBe(4);
     expect(cmd.reason).toBe('cancelled');
-    expect(cancel('x', { why: 'deploy' }).reason).toEqual({ why: 'deploy' });
+    expect(cancel('{local|0x00001}', { why: 'deploy' }).reason).toEqual({ why: 'deploy' });
     function* p() {
-      expectTypeOf(yield* cancel('x')).toEqualTypeOf<boolean>();
+      expectTypeOf(yield* cancel('{local|0x00001}')).toEqualTypeOf<boolean>();
     }
     expect(typeof p).toBe('function');
   });
@@ -109,7 +109,7 @@ describe('cancel', () => {
     })).toBe(false);
   });
 
-  it('refuses a bad pid with a TypeError', () => {
-    expect(() => cancel('')).toThrow(/cancel\(\): pid must be a non-empty string/);
+  it('refuses a bad pid with BAD_ARGUMENT naming it', () => {
+    expect(() => cancel('')).toThrow(/cancel\(\): expected a PID like "\{local\|0x00001\}", got ""/);
   });
 });

@@ -47,7 +47,7 @@ describe('exec', () => {
       yield* exec(double, 'x');
     }
     expect(typeof p).toBe('function');
-    expect(() => exec(undefined as unknown as typeof double, 1)).toThrow(/exec\(\): expected a generator function, got undefined/);
+    expect(() => exec(undefined as unknown as typeof double, 1)).toThrow(/exec\(\): expected a generator function or a registered process name, got undefined/);
   });
 
   it('spawns the process, waits for it and returns its value', async () => {
@@ -181,7 +181,7 @@ describe('exec', () => {
     const r = await t.rt.run(function* () {
       return yield* attempt(exec((() => 'not a generator') as unknown as typeof double, 1));
     });
-    expect(errorOf(r)).toBeInstanceOf(TypeError);
+    expect((errorOf(r) as { code: string }).code).toBe('BAD_SPAWN');
     expect(t.rt.stats().processes.live).toBe(0);
   });
 });

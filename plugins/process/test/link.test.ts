@@ -28,18 +28,18 @@ function* linker(ctx: ProcessContext, peer: Pid, log: string[], trap = false) {
 
 describe('link', () => {
   it('link is command 7 and unlink command 8, both resolving to void', () => {
-    expect(link('x')).toBeInstanceOf(LinkCmd);
-    expect(link('x').id).toBe(ProcessCommand.Link);
-    expect(link('x').id).toBe(7);
-    expect(unlink('x')).toBeInstanceOf(UnlinkCmd);
-    expect(unlink('x').id).toBe(8);
+    expect(link('{local|0x00001}')).toBeInstanceOf(LinkCmd);
+    expect(link('{local|0x00001}').id).toBe(ProcessCommand.Link);
+    expect(link('{local|0x00001}').id).toBe(7);
+    expect(unlink('{local|0x00001}')).toBeInstanceOf(UnlinkCmd);
+    expect(unlink('{local|0x00001}').id).toBe(8);
     function* p() {
-      expectTypeOf(yield* link('x')).toEqualTypeOf<void>();
-      expectTypeOf(yield* unlink('x')).toEqualTypeOf<void>();
+      expectTypeOf(yield* link('{local|0x00001}')).toEqualTypeOf<void>();
+      expectTypeOf(yield* unlink('{local|0x00001}')).toEqualTypeOf<void>();
     }
     expect(typeof p).toBe('function');
-    expect(() => link('')).toThrow(/link\(\): pid must be a non-empty string/);
-    expect(() => unlink('')).toThrow(/unlink\(\): pid must be a non-empty string/);
+    expect(() => link('')).toThrow(/link\(\): expected a PID like/);
+    expect(() => unlink('')).toThrow(/unlink\(\): expected a PID like/);
   });
 
   it('an abnormal exit of the peer fails the linked process with LinkedExitError (LINKED_EXIT)', async () => {

@@ -14,13 +14,13 @@ afterEach(async () => {
 
 describe('monitor', () => {
   it('is command 5 and resolves to a numeric ref; unmonitor is command 6 and resolves to a boolean', () => {
-    expect(monitor('x')).toBeInstanceOf(MonitorCmd);
-    expect(monitor('x').id).toBe(ProcessCommand.Monitor);
-    expect(monitor('x').id).toBe(5);
+    expect(monitor('{local|0x00001}')).toBeInstanceOf(MonitorCmd);
+    expect(monitor('{local|0x00001}').id).toBe(ProcessCommand.Monitor);
+    expect(monitor('{local|0x00001}').id).toBe(5);
     expect(unmonitor(1)).toBeInstanceOf(UnmonitorCmd);
     expect(unmonitor(1).id).toBe(6);
     function* p() {
-      const ref = yield* monitor('x');
+      const ref = yield* monitor('{local|0x00001}');
       expectTypeOf(ref).toEqualTypeOf<number>();
       expectTypeOf(yield* unmonitor(ref)).toEqualTypeOf<boolean>();
     }

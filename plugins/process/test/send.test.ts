@@ -71,10 +71,38 @@ describe('send', () => {
     })).toBe(false);
   });
 
-  it('refuses a bad pid or topic with a TypeError naming what is wrong', () => {
-    expect(() => send('', 't', 1)).toThrow(TypeError);
-    expect(() => send('', 't', 1)).toThrow(/send\(\): pid must be a non-empty string/);
-    expect(() => send(42 as unknown as Pid, 't', 1)).toThrow(/got number/);
-    expect(() => send('x', 7 as unknown as string, 1)).toThrow(/send\(\): topic must be a string, got number/);
+  it('refuses a bad target or topic with a coded error naming what is wrong', () => {
+    expect(() => send('', 't', 1)).toThrow(expect.objectContaining({ code: 'BAD_ARGUMENT' }));
+    expect(() => send('', 't', 1)).toThrow(/send\(\): expected a PID or a registered name, got ""/);
+    expect(() => send(42 as unknown as Pid, 't', 1)).toThrow(/got 42/);
+    expect(() => send('{local|12}', 't', 1)).toThrow(/expected a PID like/);
+    expect(() => send('x', 7 as unknown as string, 1)).toThrow(/send\(\): topic must be a string, got 7/);
+  });
+});
+
+describe('send to names and full mailboxes', () => {
+  it('sends to a registered name, fails with NO_SUCH_NAME for an unknown one and MAILBOX_FULL for a full mailbox', async () => {
+    const { createRuntime, receive } = await import('@switchyard/runtime');
+    const { processPlugin, spawnWith } = await import('../src/index.js');
+    const rt = createRuntime({ plugins: [processPlugin()] });
+    await rt.start();
+    const out = await rt.run(function* () {
+      const pid = yield* spawnWith({ name: 'sink', mailbox: { capacity: 1 } }, function* () {
+        yield* receive({ topic: 'never' });
+      });
+      const first = yield* send('sink', 't', 1);
+      const codes: string[] = [];
+      for (const to of ['sink', 'sinc']) {
+        try {
+          yield* send(to, 't', 2);
+        } catch (e) {
+          codes.push((e as { code: string }).code);
+        }
+      }
+      return { first, codes, pid };
+    });
+    expect(out.first).toBe(true);
+    expect(out.codes).toEqual(['MAILBOX_FULL', 'NO_SUCH_NAME']);
+    await rt.stop();
   });
 });

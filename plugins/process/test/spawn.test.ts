@@ -71,18 +71,18 @@ describe('spawn', () => {
     expect(await parentExit).toEqual({ kind: 'normal', value: 'parent fine' });
   });
 
-  it('a function that is not a generator function fails the yield with a TypeError the parent can catch', async () => {
+  it('a function that is not a generator function fails the yield with BAD_SPAWN the parent can catch', async () => {
     const r = await t.rt.run(function* () {
       return yield* attempt(spawn((() => 42) as unknown as () => Generator<never, void, unknown>));
     });
     const err = errorOf(r);
-    expect(err).toBeInstanceOf(TypeError);
+    expect((err as { code: string }).code).toBe('BAD_SPAWN');
     expect((err as Error).message).toContain('function*');
   });
 
-  it('spawn() of a non-function throws a TypeError at once', () => {
-    expect(() => spawn(null as unknown as () => Generator<never, void, unknown>)).toThrow(/spawn\(\): expected a generator function, got object/);
-    expect(() => spawnLink('x' as unknown as () => Generator<never, void, unknown>)).toThrow(/spawnLink\(\): expected a generator function, got string/);
+  it('spawn() of a non-function throws BAD_ARGUMENT at once', () => {
+    expect(() => spawn(null as unknown as () => Generator<never, void, unknown>)).toThrow(/spawn\(\): expected a generator function or a registered process name, got null/);
+    expect(() => spawnLink(7 as unknown as () => Generator<never, void, unknown>)).toThrow(/spawnLink\(\): expected a generator function or a registered process name, got 7/);
   });
 });
 

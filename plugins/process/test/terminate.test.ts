@@ -90,7 +90,7 @@ describe('terminate', () => {
     expect(log).toEqual(['finally']);
   });
 
-  it('refuses a bad pid with a TypeError', () => {
-    expect(() => terminate('' as Pid)).toThrow(/terminate\(\): pid must be a non-empty string/);
+  it('refuses a bad pid with BAD_ARGUMENT', () => {
+    expect(() => terminate('' as Pid)).toThrow(/terminate\(\): expected a PID/);
   });
 });

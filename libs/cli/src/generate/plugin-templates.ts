@@ -182,23 +182,26 @@ export class ${pascal}Handlers {
     return this.timers.size;
   }
 
-  /** Completes later, from a timer; a process that ends first aborts ctx.signal, which clears the timer. */
+  /**
+   * Completes later, from a timer. ctx.signal belongs to this one yield: it aborts if the process
+   * ends first (which clears the timer) and is dropped once the yield completes, so the listener
+   * needs no removal. Read it here, synchronously.
+   */
   readonly echo: Handler<EchoCmd<unknown>> = (ctx, cmd, tag, receiver) => {
     if (cmd.ms > this.maxDelayMs) {
       throw new ${pascal}Error('DELAY_TOO_LONG', \`echo(): \${cmd.ms} ms is longer than maxDelayMs (\${this.maxDelayMs} ms)\`);
     }
-    if (ctx.signal.aborted) return;
-    const onAbort = () => {
-      this.clock.clearTimeout(timer);
-      this.timers.delete(timer);
-    };
+    const signal = ctx.signal;
+    if (signal.aborted) return;
     const timer = this.clock.setTimeout(() => {
       this.timers.delete(timer);
-      ctx.signal.removeEventListener('abort', onAbort);
       receiver.completeYield(tag, cmd.value);
     }, cmd.ms);
     this.timers.add(timer);
-    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    signal.addEventListener('abort', () => {
+      this.clock.clearTimeout(timer);
+      this.timers.delete(timer);
+    });
   };
 
   /** At shutdown: nothing may stay scheduled. */
@@ -228,26 +231,28 @@ export interface ${pascal}Options {
 export interface ${pascal}Plugin extends Plugin {
   /** Names of the command IDs, shown by \`switchyard run --inspect-commands\`. */
   readonly commandNames: typeof ${pascal}Command;
-  /** Echoes waiting right now, in the runtime this plugin instance is installed in. */
-  pending(): number;
 }
 
-/** The "${name}" plugin: command IDs ${ids(range)}. Create one per runtime. */
+/**
+ * The "${name}" plugin: command IDs ${ids(range)}. The factory only checks options: everything
+ * the plugin keeps lives in what setup creates, so one value can be installed in several runtimes.
+ * Its counters show in \`rt.stats().plugins['${name}']\`.
+ */
 export function ${camel}Plugin(options: ${pascal}Options = {}): ${pascal}Plugin {
   const maxDelayMs = options.maxDelayMs ?? 60_000;
   if (typeof maxDelayMs !== 'number' || !(maxDelayMs >= 0)) {
     throw new PluginError('${name}', \`option maxDelayMs must be a number of ms >= 0, got \${String(maxDelayMs)}\`);
   }
-  let handlers: ${pascal}Handlers | undefined;
   const plugin = definePlugin({
     name: '${name}',
     commands: { first: ${range.first}, last: ${range.last} },
+    commandNames: ${pascal}Command,
     setup: (ctx) => {
-      handlers = new ${pascal}Handlers(ctx.clock, maxDelayMs);
-      return { handlers: handlers.handlers, stop: () => handlers?.dispose() };
+      const handlers = new ${pascal}Handlers(ctx.clock, maxDelayMs);
+      return { handlers: handlers.handlers, stop: () => handlers.dispose(), stats: () => ({ pending: handlers.pending }) };
     },
   });
-  return Object.freeze({ ...plugin, commandNames: ${pascal}Command, pending: () => handlers?.pending ?? 0 });
+  return Object.freeze({ ...plugin, commandNames: ${pascal}Command });
 }
 `,
   });
@@ -286,10 +291,10 @@ describe('${name} plugin', () => {
       });
       await t.advance(99);
       expect(got).toBeUndefined();
-      expect(plugin.pending()).toBe(1);
+      expect(t.rt.stats().plugins['${name}']?.pending).toBe(1);
       await t.advance(1);
       expect(await done).toBe('hello');
-      expect(plugin.pending()).toBe(0);
+      expect(t.rt.stats().plugins['${name}']?.pending).toBe(0);
     } finally {
       await t.stop();
     }
@@ -303,11 +308,11 @@ describe('${name} plugin', () => {
         yield* echo('never', 1000);
       });
       await t.settle();
-      expect(plugin.pending()).toBe(1);
+      expect(t.rt.stats().plugins['${name}']?.pending).toBe(1);
       const exit = t.rt.wait(pid);
       t.rt.cancel(pid, 'test');
       expect(await exit).toEqual({ kind: 'cancelled', reason: 'test' });
-      expect(plugin.pending()).toBe(0);
+      expect(t.rt.stats().plugins['${name}']?.pending).toBe(0);
       expect(t.clock.pending).toBe(0);
     } finally {
       await t.stop();

@@ -1,0 +1,217 @@
+import { UnknownCommandError, type Command, type Registry } from '@switchyard/dispatcher';
+import { describeValue } from '@switchyard/errors';
+import { CoreCommand } from './core.js';
+import { BadYieldError } from './errors.js';
+import { DONE, Group, MEMBER_DONE, MEMBER_PENDING, READY, RUNNING, WAITING, type Kernel, type Proc } from './proc.js';
+import type { Scheduler } from './scheduler.js';
+import type { ExitReason, HostAnswer, Runtime } from './types.js';
+
+/** Where a process goes when its body returns, throws or is killed. */
+export interface ExitSink {
+  finish(p: Proc, reason: ExitReason, suspended: boolean): void;
+}
+
+/**
+ * Steps processes and routes what they yield: one handler call per command, the all()/race()
+ * fan-out, hosted interception, and the completions that make processes ready again.
+ */
+export class Dispatch implements Kernel {
+  dispatched = 0;
+  completed = 0;
+  unknownCommands = 0;
+  duplicateCompletions = 0;
+  lateCompletions = 0;
+  sched!: Scheduler;
+  exits!: ExitSink;
+
+  constructor(
+    readonly runtime: Runtime,
+    private readonly registry: Registry,
+  ) {}
+
+  /** A completion arrived for the tag the process waits on. */
+  accept(p: Proc): void {
+    if (p.state !== WAITING) return;
+    p.state = READY;
+    this.sched.enqueue(p);
+  }
+
+  step(p: Proc): void {
+    p.state = RUNNING;
+    const body = p.body!;
+    const delivered = p.pendingCmd;
+    p.pendingCmd = null;
+    let r: IteratorResult<unknown, unknown>;
+    try {
+      if (p.resIsError) {
+        const e = p.resError;
+        p.resIsError = false;
+        p.resError = undefined;
+        r = body.throw(e);
+      } else {
+        const v = p.resValue;
+        p.resValue = undefined;
+        r = body.next(v);
+      }
+    } catch (error) {
+      if (delivered !== null) release(delivered);
+      p.state = WAITING;
+      this.exits.finish(p, p.killPending ?? { kind: 'error', error }, false);
+      return;
+    }
+    if (delivered !== null) release(delivered);
+    p.state = WAITING;
+    if (p.killPending !== null) {
+      this.exits.finish(p, p.killPending, !r.done);
+      return;
+    }
+    if (r.done) this.exits.finish(p, { kind: 'normal', value: r.value }, false);
+    else this.dispatch(p, r.value);
+  }
+
+  private dispatch(p: Proc, y: unknown): void {
+    if (typeof y !== 'object' || y === null || typeof (y as Command).id !== 'number') {
+      p.resIsError = true;
+      p.resError = new BadYieldError(`process ${p.pid} yielded ${yieldedWhat(y)}`);
+      p.state = READY;
+      this.sched.push(p);
+      return;
+    }
+    const cmd = y as Command;
+    this.dispatched++;
+    const tag = p.nextTag++;
+    p.pendingCmd = cmd;
+    const id = cmd.id;
+    if (id === CoreCommand.All || id === CoreCommand.Race) {
+      this.dispatchGroup(p, cmd as Command & { commands: readonly unknown[] }, id === CoreCommand.Race);
+      return;
+    }
+    p.waitTag = tag;
+    if (p.host !== null && this.answeredByHost(p, tag, cmd)) return;
+    const h = this.registry.get(id);
+    if (h === undefined) {
+      this.unknownCommands++;
+      p.completeYield(tag, undefined, new UnknownCommandError(id));
+      return;
+    }
+    try {
+      h(p, cmd, tag, p);
+    } catch (error) {
+      if (p.waitTag === tag) p.completeYield(tag, undefined, error ?? new Error('handler threw a nullish value'));
+    }
+  }
+
+  private dispatchGroup(p: Proc, cmd: Command & { commands: readonly unknown[] }, isRace: boolean): void {
+    const cmds = cmd.commands as readonly Command[];
+    const n = cmds.length;
+    if (n === 0) {
+      p.waitTag = p.nextTag - 1;
+      p.completeYield(p.waitTag, []);
+      return;
+    }
+    const g = new Group(isRace, p.nextTag, cmds, p);
+    p.nextTag += n;
+    p.group = g;
+    // A member's handler may end the process (terminate(self)): stop dispatching then.
+    for (let i = 0; i < n && !g.settled && p.state !== DONE; i++) {
+      const c = cmds[i] as unknown;
+      const tag = g.firstTag + i;
+      const m = g.members[i]!;
+      if (typeof c !== 'object' || c === null || typeof (c as Command).id !== 'number') {
+        this.acceptMember(p, g, i, undefined, new BadYieldError(`${isRace ? 'race' : 'all'}() member ${i} is ${describeValue(c)}, not a command`));
+        continue;
+      }
+      if (i > 0) this.dispatched++;
+      if (p.host !== null && this.answeredByHost(p, tag, c as Command)) continue;
+      const h = this.registry.get((c as Command).id);
+      if (h === undefined) {
+        this.unknownCommands++;
+        this.acceptMember(p, g, i, undefined, new UnknownCommandError((c as Command).id));
+        continue;
+      }
+      try {
+        h(m, c as Command, tag, p);
+      } catch (error) {
+        if (m.state === MEMBER_PENDING) this.acceptMember(p, g, i, undefined, error ?? new Error('handler threw a nullish value'));
+      }
+    }
+    // Members never dispatched because the group settled early are abandoned too.
+    if (g.settled) g.abandonPending(new Error('yield abandoned'));
+  }
+
+  acceptMember(p: Proc, g: Group, i: number, data: unknown, error: unknown): void {
+    const m = g.members[i]!;
+    if (m.state !== MEMBER_PENDING) {
+      if (m.state === MEMBER_DONE) this.duplicateCompletions++;
+      else this.lateCompletions++;
+      return;
+    }
+    m.done();
+    this.completed++;
+    if (p.host !== null) this.hostCompleted(p, g.firstTag + i, g.commands[i]!, data, error);
+    const failed = error !== undefined && error !== null;
+    if (g.race || failed) {
+      g.settled = true;
+      if (failed) {
+        p.resIsError = true;
+        p.resError = error;
+      } else {
+        p.resValue = data;
+      }
+      g.abandonPending(new Error(g.race ? 'lost the race' : 'another member of all() failed'));
+      this.accept(p);
+      return;
+    }
+    g.results[i] = data;
+    if (--g.remaining === 0) {
+      g.settled = true;
+      p.resValue = g.results;
+      this.accept(p);
+    }
+  }
+
+  /** Ask the host first; an answer completes the yield (or member) without any handler. */
+  private answeredByHost(p: Proc, position: number, cmd: Command): boolean {
+    const host = p.host!;
+    if (host.beforeDispatch === undefined) return false;
+    let answer: HostAnswer | undefined;
+    try {
+      answer = host.beforeDispatch({ pid: p.pid, position, cmd });
+    } catch (error) {
+      answer = { ok: false, error };
+    }
+    if (answer === undefined) return false;
+    const error = answer.ok ? undefined : (answer.error ?? new Error('host answered with a nullish error'));
+    p.completeYield(position, answer.ok ? answer.value : undefined, error);
+    return true;
+  }
+
+  hostCompleted(p: Proc, position: number, cmd: Command, data: unknown, error: unknown): void {
+    const host = p.host!;
+    if (host.afterComplete === undefined) return;
+    const failed = error !== undefined && error !== null;
+    try {
+      host.afterComplete({ pid: p.pid, position, cmd }, failed ? { ok: false, error } : { ok: true, value: data });
+    } catch {
+      // A host that fails to observe a completion cannot change the process's result.
+    }
+  }
+}
+
+/** Call a command's release() once its result is delivered; members of all()/race() too. */
+export function release(cmd: Command): void {
+  if (cmd.id === CoreCommand.All || cmd.id === CoreCommand.Race) {
+    const members = (cmd as Command & { commands?: readonly unknown[] }).commands;
+    if (Array.isArray(members)) for (const m of members) if (typeof m === 'object' && m !== null) release(m as Command);
+  }
+  if (typeof cmd.release === 'function') cmd.release();
+}
+
+function yieldedWhat(v: unknown): string {
+  if (v instanceof Promise || (typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function')) {
+    return 'a Promise, which is not a command: a process cannot await. Yield a command instead, e.g. `yield* sleep(10)`, or do async work in a plugin handler';
+  }
+  const base = `${describeValue(v)}, which is not a command (an object with a numeric id)`;
+  if (typeof v === 'object' && v !== null && typeof (v as Generator).next === 'function') return `a generator, ${base.slice(base.indexOf(','))}; did you mean yield* ?`;
+  return `${base}; did you mean yield* ?`;
+}

@@ -1,0 +1,122 @@
+import type { MailboxOverflow, Message } from './types.js';
+
+/** Called once per tracked message: `true` when the process received it, `false` when it was discarded unread. */
+export type OnTaken = (taken: boolean) => void;
+
+/** One queued message: in the mailbox's arrival order (prev/next) and in its topic's order (tnext). */
+class Node {
+  prev: Node | null = null;
+  next: Node | null = null;
+  tnext: Node | null = null;
+  constructor(
+    readonly msg: Message,
+    readonly onTaken: OnTaken | null,
+    readonly system: boolean,
+  ) {}
+}
+
+/** The FIFO of one topic: a chain through `tnext`, taken only at its head. */
+interface TopicQueue {
+  head: Node;
+  tail: Node;
+}
+
+/**
+ * A bounded mailbox. Arrival order is kept for a plain receive(); a per-topic index makes a
+ * selective receive O(1) however many unrelated messages wait. System messages (exits,
+ * cancels) count but are never refused or dropped.
+ */
+export class Mailbox {
+  private head: Node | null = null;
+  private tail: Node | null = null;
+  private readonly topics = new Map<string, TopicQueue>();
+  /** Messages other than system ones: what the capacity bounds. */
+  private user = 0;
+  size = 0;
+
+  constructor(
+    readonly capacity: number,
+    readonly overflow: MailboxOverflow,
+  ) {}
+
+  /** True when a non-system message would meet the overflow policy. */
+  get full(): boolean {
+    return this.user >= this.capacity;
+  }
+
+  get free(): number {
+    return Math.max(0, this.capacity - this.user);
+  }
+
+  push(msg: Message, onTaken: OnTaken | null, system: boolean): void {
+    const n = new Node(msg, onTaken, system);
+    if (this.tail === null) this.head = n;
+    else {
+      this.tail.next = n;
+      n.prev = this.tail;
+    }
+    this.tail = n;
+    const q = this.topics.get(msg.topic);
+    if (q === undefined) this.topics.set(msg.topic, { head: n, tail: n });
+    else {
+      q.tail.tnext = n;
+      q.tail = n;
+    }
+    this.size++;
+    if (!system) this.user++;
+  }
+
+  /** The oldest message (of `topic`, when given), removed; undefined when there is none. */
+  take(topic?: string): Message | undefined {
+    const n = topic === undefined ? this.head : this.topics.get(topic)?.head;
+    if (n === undefined || n === null) return undefined;
+    this.unlink(n);
+    n.onTaken?.(true);
+    return n.msg;
+  }
+
+  /** Drop the oldest non-system message to make room (dropOldest). False when only system messages wait. */
+  evictOldest(): boolean {
+    let n = this.head;
+    while (n !== null && n.system) n = n.next;
+    if (n === null) return false;
+    // It is the head of its topic queue: every message of the system topic is a system message.
+    this.unlink(n);
+    n.onTaken?.(false);
+    return true;
+  }
+
+  /** Empty the mailbox (its process ended): tracked messages are reported as not taken. */
+  discard(): void {
+    let n = this.head;
+    this.head = this.tail = null;
+    this.topics.clear();
+    this.size = this.user = 0;
+    while (n !== null) {
+      const next = n.next;
+      if (n.onTaken !== null) {
+        try {
+          n.onTaken(false);
+        } catch {
+          // A plugin's credit callback must not break the exit of a process.
+        }
+      }
+      n = next;
+    }
+  }
+
+  /** Remove `n`, which is the head of its topic queue. */
+  private unlink(n: Node): void {
+    const topic = n.msg.topic;
+    const q = this.topics.get(topic)!;
+    if (n.tnext === null) this.topics.delete(topic);
+    else q.head = n.tnext;
+    if (n.prev === null) this.head = n.next;
+    else n.prev.next = n.next;
+    if (n.next === null) this.tail = n.prev;
+    else n.next.prev = n.prev;
+    n.prev = n.next = n.tnext = null;
+    this.size--;
+    if (!n.system) this.user--;
+  }
+}

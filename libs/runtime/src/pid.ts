@@ -1,0 +1,45 @@
+import { describeValue } from '@switchyard/errors';
+import { ArgumentError, BadPidError } from './errors.js';
+import type { Pid } from './types.js';
+
+/** The parts of a PID: the node it lives on and its serial number there. */
+export interface PidParts {
+  readonly node: string;
+  readonly serial: number;
+}
+
+const PID = /^\{([A-Za-z0-9_.@-]{1,128})\|0x([0-9a-f]{5,13})\}$/;
+const NODE = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** "{node|0x0002a}": at least five hex digits, so PIDs of one node sort by age up to 2^20. */
+export function formatPid(node: string, serial: number): Pid {
+  return `{${node}|0x${serial < 0x100000 ? serial.toString(16).padStart(5, '0') : serial.toString(16)}}`;
+}
+
+/** Split a PID into node and serial; BAD_PID for anything else. */
+export function parsePid(pid: unknown, doing = 'parse a PID'): PidParts {
+  const m = typeof pid === 'string' ? PID.exec(pid) : null;
+  if (m === null) throw new BadPidError(pid, doing);
+  return { node: m[1]!, serial: parseInt(m[2]!, 16) };
+}
+
+/** True for a well-formed PID string. */
+export function isPid(value: unknown): value is Pid {
+  return typeof value === 'string' && PID.test(value);
+}
+
+/**
+ * The node part of this runtime's PIDs. Unnamed runtimes are "local". A named node gets a boot
+ * incarnation ("alpha@lq3k9x"), so a PID kept from before a restart never names a new process.
+ */
+export function nodeName(name: string | undefined, incarnation: string | undefined): string {
+  if (name === undefined || name === 'local') return 'local';
+  if (typeof name !== 'string' || !NODE.test(name)) {
+    throw new ArgumentError('node', `createRuntime(): node must be 1-64 letters, digits, "_", "." or "-", got ${describeValue(name)}`);
+  }
+  const inc = incarnation ?? Date.now().toString(36);
+  if (typeof inc !== 'string' || !NODE.test(inc)) {
+    throw new ArgumentError('incarnation', `createRuntime(): incarnation must be 1-64 letters, digits, "_", "." or "-", got ${describeValue(inc)}`);
+  }
+  return `${name}@${inc}`;
+}

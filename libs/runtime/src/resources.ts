@@ -1,0 +1,169 @@
+import { describeValue } from '@switchyard/errors';
+import { ArgumentError, NoSuchProcessError, NoSuchResourceError, NotOwnerError } from './errors.js';
+import type { Pid } from './types.js';
+
+/** A handle: plain frozen data naming a resource, unique in its runtime. */
+export interface Handle<K extends string = string> {
+  readonly kind: K;
+  readonly id: number;
+}
+
+/**
+ * The runtime's one table of live things that processes own (timers, subscriptions, children,
+ * statements, streams, …). Plugins reach it through their setup context; processes never do,
+ * so every use by a process goes through the owner check.
+ */
+export interface ResourceTable {
+  /**
+   * Adopt `value` for `owner`. `dispose` runs once: on close(), or when the owner ends (newest
+   * first, after its yield signals aborted). If `owner` has already ended, `value` is disposed
+   * at once and NO_SUCH_PROCESS is thrown.
+   */
+  add<K extends string, V>(owner: Pid, kind: K, value: V, dispose?: (value: V) => void): Handle<K>;
+  /** The value behind `handle` for a use by `pid`: NO_SUCH_RESOURCE (unknown, closed, other kind) or NOT_OWNER. */
+  use<V>(pid: Pid, handle: unknown, kind: string): V;
+  /** Check as `use`, remove, and dispose. */
+  close(pid: Pid, handle: unknown, kind: string): void;
+  /** Remove without disposing (the resource ended by itself: a timer fired, a child exited). */
+  release(handle: Handle): boolean;
+  /** No owner check: for the plugin's own callbacks (a timer firing needs its current owner). */
+  get<V>(handle: Handle): V | undefined;
+  ownerOf(handle: Handle): Pid | undefined;
+  /** Move ownership; `from` must own it and `to` must be alive. */
+  transfer(from: Pid, handle: unknown, to: Pid): void;
+  /** Live resources, of one kind and/or one owner. */
+  count(kind?: string, owner?: Pid): number;
+}
+
+/** What the table needs of a process: its PID and the set of entries it owns. */
+export interface ResourceOwner {
+  readonly pid: Pid;
+  owned: Set<ResourceEntry> | null;
+}
+
+export class ResourceEntry {
+  constructor(
+    readonly handle: Handle,
+    public owner: ResourceOwner,
+    readonly value: unknown,
+    readonly dispose: ((value: unknown) => void) | undefined,
+  ) {}
+}
+
+const KIND = /^[a-z][a-z0-9._-]{0,31}$/;
+
+export class Resources implements ResourceTable {
+  private readonly entries = new Map<number, ResourceEntry>();
+  private seq = 0;
+  disposeErrors = 0;
+
+  constructor(private readonly lookup: (pid: Pid) => ResourceOwner | undefined) {}
+
+  add<K extends string, V>(owner: Pid, kind: K, value: V, dispose?: (value: V) => void): Handle<K> {
+    if (typeof kind !== 'string' || !KIND.test(kind)) {
+      throw new ArgumentError('kind', `resources.add(): kind must be a short lower-case name, got ${describeValue(kind)}`);
+    }
+    const o = this.lookup(owner);
+    if (o === undefined) {
+      this.runDispose(dispose as ((v: unknown) => void) | undefined, value);
+      throw new NoSuchProcessError(owner, `give a ${kind} to`);
+    }
+    const handle = Object.freeze({ kind, id: ++this.seq });
+    const e = new ResourceEntry(handle, o, value, dispose as ((v: unknown) => void) | undefined);
+    this.entries.set(handle.id, e);
+    (o.owned ??= new Set()).add(e);
+    return handle;
+  }
+
+  use<V>(pid: Pid, handle: unknown, kind: string): V {
+    return this.check(pid, handle, kind).value as V;
+  }
+
+  close(pid: Pid, handle: unknown, kind: string): void {
+    const e = this.check(pid, handle, kind);
+    this.remove(e);
+    this.runDispose(e.dispose, e.value);
+  }
+
+  release(handle: Handle): boolean {
+    const e = this.entries.get(handle?.id);
+    if (e === undefined || e.handle.kind !== handle.kind) return false;
+    this.remove(e);
+    return true;
+  }
+
+  get<V>(handle: Handle): V | undefined {
+    const e = this.entries.get(handle?.id);
+    return e !== undefined && e.handle.kind === handle.kind ? (e.value as V) : undefined;
+  }
+
+  ownerOf(handle: Handle): Pid | undefined {
+    const e = this.entries.get(handle?.id);
+    return e !== undefined && e.handle.kind === handle.kind ? e.owner.pid : undefined;
+  }
+
+  transfer(from: Pid, handle: unknown, to: Pid): void {
+    const e = this.check(from, handle, undefined);
+    const o = this.lookup(to);
+    if (o === undefined) throw new NoSuchProcessError(to, `transfer ${e.handle.kind} #${e.handle.id} to`);
+    if (o === e.owner) return;
+    e.owner.owned?.delete(e);
+    e.owner = o;
+    (o.owned ??= new Set()).add(e);
+  }
+
+  count(kind?: string, owner?: Pid): number {
+    if (kind === undefined && owner === undefined) return this.entries.size;
+    let n = 0;
+    for (const e of this.entries.values()) {
+      if ((kind === undefined || e.handle.kind === kind) && (owner === undefined || e.owner.pid === owner)) n++;
+    }
+    return n;
+  }
+
+  byKind(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const e of this.entries.values()) out[e.handle.kind] = (out[e.handle.kind] ?? 0) + 1;
+    return out;
+  }
+
+  /** The owner ended: dispose what it still owns, newest first. */
+  disposeOwned(o: ResourceOwner): void {
+    const owned = o.owned;
+    if (owned === null) return;
+    o.owned = null;
+    const list = [...owned];
+    for (let i = list.length - 1; i >= 0; i--) {
+      const e = list[i]!;
+      this.entries.delete(e.handle.id);
+      this.runDispose(e.dispose, e.value);
+    }
+  }
+
+  private check(pid: Pid, handle: unknown, kind: string | undefined): ResourceEntry {
+    const h = handle as Partial<Handle> | null;
+    if (typeof h !== 'object' || h === null || typeof h.kind !== 'string' || typeof h.id !== 'number') {
+      throw new NoSuchResourceError(handle, pid, `${describeValue(handle)} is not a resource handle ({ kind, id })`);
+    }
+    if (kind !== undefined && h.kind !== kind) throw new NoSuchResourceError(handle, pid, `a ${kind} handle is needed here`);
+    const e = this.entries.get(h.id);
+    if (e === undefined || e.handle.kind !== h.kind) throw new NoSuchResourceError(handle, pid, 'it is closed or was never opened');
+    if (e.owner.pid !== pid) throw new NotOwnerError(handle, pid, e.owner.pid);
+    return e;
+  }
+
+  private remove(e: ResourceEntry): void {
+    this.entries.delete(e.handle.id);
+    e.owner.owned?.delete(e);
+  }
+
+  private runDispose(dispose: ((v: unknown) => void) | undefined, value: unknown): void {
+    if (dispose === undefined) return;
+    try {
+      dispose(value);
+    } catch {
+      // One failing dispose must reach no other process; it is counted in stats().
+      this.disposeErrors++;
+    }
+  }
+}
