@@ -113,6 +113,26 @@ try {
       }
     }
   }
+  // The README's package tables: a row per published package, naming what it depends on
+  // ("runtime*" for a peer; dispatcher goes with a runtime peer).
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  for (const [name, p] of packed) {
+    const row = readme.split('\n').find((l) => l.startsWith(`| \`${name}\` |`));
+    if (row === undefined) {
+      problems.push(`README.md: no row for ${name} in the package tables`);
+      continue;
+    }
+    const needs = row.split('|').map((c) => c.trim()).filter((c) => c !== '').at(-1) ?? '';
+    const short = (dep) => dep.replace(/^@switchyard\//, '');
+    const peers = Object.keys(p.manifest.peerDependencies ?? {});
+    for (const dep of peers) {
+      if (dep === '@switchyard/dispatcher' && peers.includes('@switchyard/runtime')) continue;
+      if (!new RegExp(`(^|[ ,])${short(dep)}\\*`).test(needs)) problems.push(`README.md: the row of ${name} does not name its peer dependency ${short(dep)} (as "${short(dep)}*")`);
+    }
+    for (const dep of Object.keys(p.manifest.dependencies ?? {})) {
+      if (!new RegExp(`(^|[ ,])${short(dep)}($|[ ,])`).test(needs)) problems.push(`README.md: the row of ${name} does not name its dependency ${short(dep)} (it says "${needs}")`);
+    }
+  }
   if (problems.length > 0) fail(`the tarballs are not publishable:\n  ${[...new Set(problems)].join('\n  ')}`);
   log(`packed ${packed.size} packages; exports, files and dependencies check out`);
 

@@ -4,8 +4,9 @@
 //
 //   node docs/check-docs.mjs [file.md ...] [--no-run] [--keep]
 //
-// Without files it checks every document a user reads: README.md, docs/*.md and the
-// README.md of every workspace package (libs/*, plugins/*, tools/*, examples/*).
+// Without files it checks every document a user reads: the *.md at the root (README.md,
+// BENCHMARKS.md, …), docs/*.md and the README.md of every workspace package (libs/*,
+// plugins/*, tools/*, examples/*).
 //
 // A block whose first line is `// file: <path>` goes into <path>; blocks of one document
 // naming the same path are joined in order, so a guide can build one file across several
@@ -34,9 +35,9 @@ for (const f of flags) {
 const guides = args.filter((a) => !a.startsWith('--')).map((a) => resolve(a));
 if (guides.length === 0) guides.push(...allDocuments());
 
-/** README.md, docs/*.md, and the README of every workspace package. */
+/** The repository's own *.md (README.md, BENCHMARKS.md, …), docs/*.md, and the README of every workspace package. */
 function allDocuments() {
-  const docs = [join(ROOT, 'README.md'), ...readdirSync(DOCS).filter((f) => f.endsWith('.md')).sort().map((f) => join(DOCS, f))];
+  const docs = [...readdirSync(ROOT).filter((f) => f.endsWith('.md')).sort().map((f) => join(ROOT, f)), ...readdirSync(DOCS).filter((f) => f.endsWith('.md')).sort().map((f) => join(DOCS, f))];
   const patterns = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).workspaces ?? [];
   for (const pattern of patterns) {
     const parent = join(ROOT, pattern.replace(/\/\*$/, ''));
