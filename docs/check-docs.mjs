@@ -111,6 +111,13 @@ try {
     }
   }
   const problems = guides.flatMap(checkLinks);
+  if (args.every((a) => a.startsWith('--'))) {
+    // A newcomer finds the examples through the README: each one is linked from it.
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    for (const example of existsSync(join(ROOT, 'examples')) ? readdirSync(join(ROOT, 'examples')) : []) {
+      if (!readme.includes(`](examples/${example}/`) && !readme.includes(`](examples/${example})`)) problems.push(`README.md: examples/${example} is not linked from the README`);
+    }
+  }
   if (problems.length > 0) {
     failed = true;
     for (const p of problems) console.error(p);
