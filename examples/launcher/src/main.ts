@@ -2,40 +2,18 @@
 import process from 'node:process';
 import { createRuntime, describeExit } from '@switchyard/runtime';
 import { createLauncherApp } from './app.js';
+import { LauncherUsageError, parseLauncherArgs, USAGE } from './args.js';
 import { ServicesFileError } from './config.js';
-import { commandLine, StatusView } from './ui.js';
-
-const USAGE = 'usage: launcher <services.json> [--duration <ms>]';
-
-class UsageError extends Error {}
-
-function parseArgs(argv: readonly string[]): { file: string; durationMs: number | undefined } {
-  let file: string | undefined;
-  let durationMs: number | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--duration') {
-      const v = Number(argv[++i]);
-      if (!Number.isFinite(v) || v <= 0) throw new UsageError(`--duration needs a number of ms > 0, got ${argv[i] ?? 'nothing'}`);
-      durationMs = v;
-    } else if (a.startsWith('-')) {
-      throw new UsageError(`unknown option ${a}`);
-    } else if (file === undefined) {
-      file = a;
-    } else {
-      throw new UsageError(`one services file only, got ${file} and ${a}`);
-    }
-  }
-  if (file === undefined) throw new UsageError('no services file given');
-  return { file, durationMs };
-}
+import { attachStdin, StatusView } from './ui.js';
 
 async function main(argv: readonly string[]): Promise<number> {
-  let args: ReturnType<typeof parseArgs>;
+  let args: { file: string; durationMs: number | undefined };
   try {
-    args = parseArgs(argv);
+    const parsed = parseLauncherArgs(argv);
+    if (parsed.file === undefined) throw new LauncherUsageError('no services file given');
+    args = { file: parsed.file, durationMs: parsed.durationMs };
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
+    if (!(error instanceof LauncherUsageError)) throw error;
     process.stderr.write(`launcher: ${error.message}\n${USAGE}\n`);
     return 2;
   }
@@ -70,12 +48,12 @@ async function main(argv: readonly string[]): Promise<number> {
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigterm);
   const timer = args.durationMs === undefined ? undefined : setTimeout(() => stop(`ran for ${args.durationMs} ms`), args.durationMs);
-  const closeInput = commandLine(process.stdin, process.stdin.isTTY === true, launcher, view, () => stop('quit'));
+  // On a terminal Ctrl-C arrives as a key (raw mode), not as a SIGINT to every service.
+  const closeInput = attachStdin(launcher, view, { onInterrupt: () => stop('SIGINT'), onQuit: () => stop('quit') });
 
   const exit = await launcher.wait();
   clearTimeout(timer);
   closeInput();
-  process.stdin.destroy();
   view.printTable();
   view.close();
   await rt.stop();

@@ -31,11 +31,17 @@ export interface StatusViewOptions {
 
 /**
  * Output of the CLI. On a terminal: log lines scroll above a status table that is redrawn
- * in place. Otherwise: plain log lines, and the table only when asked (status) and at exit.
+ * in place, with the command being typed below it (see `terminalInput`). Otherwise: plain
+ * log lines, and the table only when asked (status) and at exit.
  */
 export class StatusView {
   private launcher: Launcher | null = null;
+  /** Table lines on screen above the cursor's line. */
   private drawn = 0;
+  /** The command line being typed (a terminal in raw mode), drawn below the table; null: none. */
+  private input: string | null = null;
+  /** Whether the input line is on screen (the cursor sits at its end). */
+  private inputShown = false;
   private timer: NodeJS.Timeout | null = null;
   private pending: NodeJS.Immediate | null = null;
 
@@ -75,6 +81,18 @@ export class StatusView {
     if (this.options.tty && this.drawn > 0) this.drawn += 1;
   }
 
+  /** The line being typed (raw-mode terminal input), redrawn below the table; null hides it. */
+  setInput(text: string | null): void {
+    this.input = text;
+    if (!this.options.tty) return;
+    if (this.launcher === null) {
+      this.clear();
+      this.showInput();
+    } else {
+      this.redraw();
+    }
+  }
+
   /** Print the table as plain lines (status command, exit). */
   printTable(target = 'all'): void {
     if (this.launcher === null) return;
@@ -85,8 +103,16 @@ export class StatusView {
   }
 
   private clear(): void {
-    if (this.drawn > 0) this.options.out.write(`\x1b[${this.drawn}F\x1b[0J`);
+    if (this.inputShown) this.options.out.write(`\r${this.drawn > 0 ? `\x1b[${this.drawn}A` : ''}\x1b[0J`);
+    else if (this.drawn > 0) this.options.out.write(`\x1b[${this.drawn}F\x1b[0J`);
     this.drawn = 0;
+    this.inputShown = false;
+  }
+
+  private showInput(): void {
+    if (this.input === null) return;
+    this.options.out.write(`> ${this.input}`);
+    this.inputShown = true;
   }
 
   private redraw(): void {
@@ -95,6 +121,7 @@ export class StatusView {
     const lines = renderTable(this.launcher.status());
     this.options.out.write(`${lines.join('\n')}\n`);
     this.drawn = lines.length;
+    this.showInput();
   }
 
   close(): void {
@@ -117,38 +144,122 @@ export const HELP = [
  */
 export function commandLine(input: Readable, echoes: boolean, launcher: Launcher, view: StatusView, onQuit: () => void): () => void {
   const rl = createInterface({ input, terminal: false });
+  rl.on('line', (raw) => {
+    if (echoes) view.inputEchoed();
+    runCommand(raw, launcher, view, onQuit);
+  });
+  return () => rl.close();
+}
+
+/** A terminal the launcher can take over: it reads keys, not lines (node's tty.ReadStream). */
+export interface RawInput extends Readable {
+  readonly isTTY?: boolean;
+  setRawMode?(mode: boolean): unknown;
+}
+
+export interface TerminalInputOptions {
+  /** Ctrl-C. The terminal sends no SIGINT while the launcher reads keys, so no child sees one. */
+  readonly onInterrupt: () => void;
+  /** `quit`, or Ctrl-D on an empty line. */
+  readonly onQuit: () => void;
+}
+
+/**
+ * The command line on a terminal, in raw mode: the launcher reads keys itself, draws the
+ * line being typed below the status table, and takes Ctrl-C as a key. That matters: in a
+ * terminal's normal mode Ctrl-C sends SIGINT to the whole foreground process group (npm,
+ * the launcher and every service it started), so the services would die by SIGINT before
+ * the launcher could stop them with SIGTERM and a grace period. Returns a disposer that
+ * gives the terminal back.
+ */
+export function terminalInput(input: RawInput, launcher: Launcher, view: StatusView, options: TerminalInputOptions): () => void {
+  let line = '';
+  input.setRawMode?.(true);
+  input.setEncoding('utf8');
+  view.setInput(line);
+  const onData = (chunk: string) => {
+    // An escape sequence (arrow keys, function keys) arrives as one chunk: ignore it.
+    if (chunk.startsWith('\x1b')) return;
+    for (const ch of chunk) {
+      if (ch === '\x03') {
+        line = '';
+        view.setInput(line);
+        options.onInterrupt();
+      } else if (ch === '\x04') {
+        if (line === '') options.onQuit();
+      } else if (ch === '\r' || ch === '\n') {
+        const typed = line;
+        line = '';
+        view.setInput(line);
+        if (typed.trim() !== '') view.message(`> ${typed}`);
+        runCommand(typed, launcher, view, options.onQuit);
+      } else if (ch === '\x7f' || ch === '\b') {
+        line = [...line].slice(0, -1).join('');
+        view.setInput(line);
+      } else if (ch === '\x15') {
+        line = '';
+        view.setInput(line);
+      } else if (ch >= ' ') {
+        line += ch;
+        view.setInput(line);
+      }
+    }
+  };
+  input.on('data', onData);
+  input.resume();
+  return () => {
+    input.off('data', onData);
+    view.setInput(null);
+    input.setRawMode?.(false);
+    input.pause();
+  };
+}
+
+function runCommand(raw: string, launcher: Launcher, view: StatusView, onQuit: () => void): void {
   const say = (line: string) => {
     for (const l of line.split('\n')) view.message(l);
   };
-  rl.on('line', (raw) => {
-    if (echoes) view.inputEchoed();
-    const [cmd, target, ...rest] = raw.trim().split(/\s+/);
-    if (cmd === undefined || cmd === '') return;
-    try {
-      if (rest.length > 0) throw new Error(`too many words: ${raw.trim()}`);
-      switch (cmd) {
-        case 'start':
-        case 'stop':
-        case 'restart':
-          if (target === undefined) throw new Error(`${cmd} what? ${HELP.split('\n')[1]}`);
-          launcher[cmd](target);
-          break;
-        case 'status':
-          view.printTable(target ?? 'all');
-          break;
-        case 'quit':
-        case 'exit':
-          onQuit();
-          break;
-        case 'help':
-          say(HELP);
-          break;
-        default:
-          throw new Error(`unknown command "${cmd}". ${HELP}`);
-      }
-    } catch (error) {
-      say(`error: ${(error as Error).message}`);
+  const [cmd, target, ...rest] = raw.trim().split(/\s+/);
+  if (cmd === undefined || cmd === '') return;
+  try {
+    if (rest.length > 0) throw new Error(`too many words: ${raw.trim()}`);
+    switch (cmd) {
+      case 'start':
+      case 'stop':
+      case 'restart':
+        if (target === undefined) throw new Error(`${cmd} what? ${HELP.split('\n')[1]}`);
+        launcher[cmd](target);
+        break;
+      case 'status':
+        view.printTable(target ?? 'all');
+        break;
+      case 'quit':
+      case 'exit':
+        onQuit();
+        break;
+      case 'help':
+        say(HELP);
+        break;
+      default:
+        throw new Error(`unknown command "${cmd}". ${HELP}`);
     }
-  });
-  return () => rl.close();
+  } catch (error) {
+    say(`error: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * The launcher on this process's stdin: key by key on a terminal (`terminalInput`), line by
+ * line otherwise (`commandLine`). Returns a disposer that gives stdin back.
+ */
+export function attachStdin(launcher: Launcher, view: StatusView, options: TerminalInputOptions): () => void {
+  const stdin = process.stdin;
+  const close =
+    stdin.isTTY === true && typeof stdin.setRawMode === 'function'
+      ? terminalInput(stdin, launcher, view, options)
+      : commandLine(stdin, false, launcher, view, options.onQuit);
+  return () => {
+    close();
+    stdin.destroy();
+  };
 }

@@ -6,8 +6,11 @@ import { osAlive, servicesFile, SLEEPER, STUBBORN } from './helpers.js';
 const ROOT = join(import.meta.dirname, '..');
 
 /** The launcher as a real OS process, exactly as `npm start` runs it. */
-function launch(args: string[]): { proc: ChildProcessWithoutNullStreams; lines: string[]; line(match: RegExp, ms?: number): Promise<RegExpMatchArray>; exit(ms?: number): Promise<{ code: number | null; stderr: string }> } {
-  const proc = spawn(process.execPath, ['--conditions=@switchyard/source', '--import', 'tsx', 'src/main.ts', ...args], { cwd: ROOT, stdio: 'pipe' });
+function launch(args: string[], how: 'node' | 'npm start' = 'node'): { proc: ChildProcessWithoutNullStreams; lines: string[]; line(match: RegExp, ms?: number): Promise<RegExpMatchArray>; exit(ms?: number): Promise<{ code: number | null; stderr: string }> } {
+  const proc =
+    how === 'node'
+      ? spawn(process.execPath, ['--conditions=@switchyard/source', '--import', 'tsx', 'src/main.ts', ...args], { cwd: ROOT, stdio: 'pipe' })
+      : spawn('npm', ['start', '--', ...args], { cwd: join(ROOT, '..', '..'), stdio: 'pipe' });
   const lines: string[] = [];
   let stderr = '';
   let partial = '';
@@ -101,8 +104,8 @@ describe('the launcher command', () => {
     expect(osAlive(b)).toBe(false);
   });
 
-  it('--duration runs the demo for a while, then stops gracefully', async () => {
-    const l = launch(['demo/services.json', '--duration', '1500']);
+  it('`npm start -- --duration 1500` from the repository root runs the demo for a while, then stops gracefully', async () => {
+    const l = launch(['--duration', '1500'], 'npm start');
     const pids = await Promise.all(['web', 'worker', 'flaky'].map(async (n) => Number((await l.line(running(n)))[1])));
     const { code } = await l.exit();
     expect(code).toBe(0);

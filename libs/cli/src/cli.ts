@@ -81,9 +81,11 @@ Inside a Switchyard monorepo (a package.json whose workspaces include "plugins/*
 package goes to plugins/<name> as @switchyard/plugin-<name>; elsewhere to ./<name> as
 switchyard-plugin-<name>, ready to publish.
 
-  <name>            the plugin's module name: lowercase letters, digits and hyphens ("my-timer")
+  <name>            the plugin's module name: lowercase letters, digits and hyphens ("my-timer");
+                    refused when another plugin in the workspace already uses it
   --range A-B       the command IDs it claims, 256 and up; refused when it overlaps a plugin
-                    already in the workspace (or a sibling directory), naming that plugin
+                    already in the workspace (or a sibling directory), naming that plugin.
+                    A bare number is refused; write A-A to claim a single ID
   --dir <path>      write the package here instead
   --package <name>  the npm package name
   -h, --help        show this help

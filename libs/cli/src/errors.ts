@@ -59,6 +59,29 @@ export class RangeOverlapError extends SwitchyardError {
   }
 }
 
+/** `switchyard new plugin <name>` with a name another plugin in the workspace already uses. */
+export class PluginNameTakenError extends SwitchyardError {
+  readonly pluginName: string;
+  readonly where: string;
+  constructor(pluginName: string, where: string) {
+    super(
+      'PLUGIN_NAME_TAKEN',
+      `plugin name "${pluginName}" is already used by ${where}; two plugins with one name cannot boot in one runtime, so choose another name`,
+    );
+    this.pluginName = pluginName;
+    this.where = where;
+  }
+}
+
+/** A generator was pointed at a workspace root, which is no package to put code in. Nothing is written. */
+export class WorkspaceRootError extends SwitchyardError {
+  readonly dir: string;
+  constructor(dir: string, hint: string) {
+    super('WORKSPACE_ROOT', `${dir} is the root of an npm workspace (its package.json declares "workspaces"), not a package to write into; ${hint}`);
+    this.dir = dir;
+  }
+}
+
 /** A generator would overwrite an existing file. Nothing is written. */
 export class FileExistsError extends SwitchyardError {
   readonly path: string;

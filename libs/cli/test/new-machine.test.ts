@@ -42,6 +42,20 @@ describe('switchyard new machine', () => {
     expect(r.stdout).toContain('add "@switchyard/testing" to devDependencies in bare/package.json');
   });
 
+  it('refuses to write into a workspace root, which is no package', async () => {
+    const root = pkgDir('mono-root', { name: 'acme', private: true, workspaces: ['libs/*'] });
+    const r = await runCli(['new', 'machine', 'Door'], { cwd: root });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('. is the root of an npm workspace (its package.json declares "workspaces"), not a package to write into; run it in a package directory');
+    expect(existsSync(join(root, 'src'))).toBe(false);
+    mkdirSync(join(root, 'libs/door'), { recursive: true });
+    writeFileSync(join(root, 'libs/door/package.json'), JSON.stringify({ name: 'door' }));
+    const inPackage = await runCli(['new', 'machine', 'Door', '--dir', 'libs/door'], { cwd: root });
+    expect(inPackage.code).toBe(0);
+    expect(existsSync(join(root, 'libs/door/src/door.ts'))).toBe(true);
+  });
+
   it('refuses to overwrite, naming the file, and writes nothing', async () => {
     const dir = pkgDir('taken');
     mkdirSync(join(dir, 'test'));

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './support/cli.js';
+import { REPO_ROOT, runCli } from './support/cli.js';
 
 /** A scratch directory per test file, outside the repository, removed at the end. */
 let scratch: string;
@@ -57,6 +57,7 @@ describe('switchyard new plugin: where it goes', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'plugins/rate-limit/package.json'), 'utf8')) as Record<string, unknown>;
     expect(pkg.name).toBe('@switchyard/plugin-rate-limit');
     expect(pkg.switchyard).toEqual({ plugin: 'rate-limit', commands: { first: 310, last: 319 } });
+    expect(pkg.peerDependencies).toEqual({ '@switchyard/dispatcher': '^0.1.0', '@switchyard/runtime': '^0.1.0' });
     expect((pkg.exports as Record<string, Record<string, unknown>>)['.']!['@switchyard/source']).toBe('./src/index.ts');
     expect(readFileSync(join(root, 'plugins/rate-limit/tsconfig.json'), 'utf8')).toContain('"extends": "../../tsconfig.base.json"');
     const plugin = readFileSync(join(root, 'plugins/rate-limit/src/plugin.ts'), 'utf8');
@@ -75,7 +76,9 @@ describe('switchyard new plugin: where it goes', () => {
     const pkg = JSON.parse(readFileSync(join(dir, 'geo/package.json'), 'utf8')) as Record<string, Record<string, unknown>>;
     expect(pkg.name).toBe('switchyard-plugin-geo');
     expect(pkg.exports!['.']).not.toHaveProperty('@switchyard/source');
-    expect(pkg.peerDependencies).toHaveProperty('@switchyard/runtime');
+    // One runtime per app: the kernel packages are peers (and dev dependencies for the plugin's own tests), never dependencies.
+    expect(pkg.peerDependencies).toEqual({ '@switchyard/dispatcher': '^0.1.0', '@switchyard/runtime': '^0.1.0' });
+    expect(pkg).not.toHaveProperty('dependencies');
     expect(pkg.devDependencies).toHaveProperty('vitest');
     expect(readFileSync(join(dir, 'geo/tsconfig.json'), 'utf8')).not.toContain('extends');
     expect(readFileSync(join(dir, 'geo/vitest.config.ts'), 'utf8')).toContain("from 'vitest/config'");
@@ -84,7 +87,7 @@ describe('switchyard new plugin: where it goes', () => {
   it('--package and --dir choose the npm name and the directory', async () => {
     const dir = join(scratch, 'custom');
     mkdirSync(dir);
-    const r = await runCli(['new', 'plugin', 'queue', '--range', '2000', '--dir', 'packages/q', '--package', '@acme/switchyard-queue'], { cwd: dir });
+    const r = await runCli(['new', 'plugin', 'queue', '--range', '2000-2000', '--dir', 'packages/q', '--package', '@acme/switchyard-queue'], { cwd: dir });
     expect(r.code).toBe(0);
     const pkg = JSON.parse(readFileSync(join(dir, 'packages/q/package.json'), 'utf8')) as { name: string; switchyard: unknown };
     expect(pkg.name).toBe('@acme/switchyard-queue');
@@ -110,7 +113,7 @@ describe('switchyard new plugin: refusals (exit 2, nothing written)', () => {
 
   it('a range overlapping a claim declared in a package.json names that plugin', async () => {
     const root = monorepo('overlap-declared');
-    await refused(['delta', '--range', '325'], root, 'command ID 325 overlaps plugin "beta" (plugins/beta/package.json), which claims 320-329');
+    await refused(['delta', '--range', '325-325'], root, 'command ID 325 overlaps plugin "beta" (plugins/beta/package.json), which claims 320-329');
   });
 
   it('a range overlapping a claim made through a constant (commands: GAMMA_IDS) names that plugin', async () => {
@@ -140,6 +143,43 @@ describe('switchyard new plugin: refusals (exit 2, nothing written)', () => {
     await refused(['mine', '--range', '65530-65540'], root, 'goes past 65535');
   });
 
+  it('a single number is refused: it would claim one ID where a block was meant', async () => {
+    const root = monorepo('single');
+    await refused(['mine', '--range', '400'], root, '--range 400 is a single number: write 400-409 for a block of ten IDs (room for the commands you add later), or 400-400 to claim only ID 400');
+    expect(existsSync(join(root, 'plugins/mine'))).toBe(false);
+    const one = await runCli(['new', 'plugin', 'mine', '--range', '400-400'], { cwd: root });
+    expect(one.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(root, 'plugins/mine/package.json'), 'utf8')).switchyard).toEqual({ plugin: 'mine', commands: { first: 400, last: 400 } });
+  });
+
+  it('a name another plugin in the workspace uses is refused, naming the file that uses it', async () => {
+    const root = monorepo('name-taken');
+    // alpha names itself in definePlugin, beta in package.json.
+    await refused(['alpha', '--range', '500-509', '--dir', 'plugins/alpha-2'], root, 'plugin name "alpha" is already used by plugins/alpha/src/plugin.ts; two plugins with one name cannot boot in one runtime');
+    await refused(['beta', '--range', '500-509', '--dir', 'plugins/beta-2'], root, 'plugin name "beta" is already used by plugins/beta/package.json');
+    // A package outside plugins/ counts too (the monorepo's examples/custom-plugin is "greeter").
+    write(join(root, 'libs/greeter-example/package.json'), JSON.stringify({ name: '@acme/greeter-example' }));
+    write(join(root, 'libs/greeter-example/src/plugin.ts'), "definePlugin({ name: 'greeter', commands: GREETER_IDS });\n");
+    await refused(['greeter', '--range', '500-509'], root, 'plugin name "greeter" is already used by libs/greeter-example/src/plugin.ts');
+    expect(existsSync(join(root, 'plugins/greeter'))).toBe(false);
+  });
+
+  it('in this repository: "greeter" is taken by examples/custom-plugin, and a machine cannot go into the root', async () => {
+    await refused(['greeter', '--range', '900-909'], REPO_ROOT, 'plugin name "greeter" is already used by examples/custom-plugin/src/plugin.ts');
+    expect(existsSync(join(REPO_ROOT, 'plugins/greeter'))).toBe(false);
+    const machine = await runCli(['new', 'machine', 'Door'], { cwd: REPO_ROOT });
+    expect(machine.code).toBe(2);
+    expect(machine.stderr).toContain('. is the root of an npm workspace');
+    expect(existsSync(join(REPO_ROOT, 'src/door.ts'))).toBe(false);
+  });
+
+  it('refuses to write into the workspace root itself', async () => {
+    const root = monorepo('root-dir');
+    const r = await refused(['omega', '--range', '500-509', '--dir', '.'], root, '. is the root of an npm workspace (its package.json declares "workspaces"), not a package to write into');
+    expect(r.stderr).toContain('leave --dir out to write plugins/<name>');
+    expect(existsSync(join(root, 'src'))).toBe(false);
+  });
+
   it('an existing file is named and nothing else is written', async () => {
     const root = monorepo('exists');
     write(join(root, 'plugins/eta/src/handlers.ts'), '// mine\n');
@@ -159,12 +199,12 @@ describe('switchyard new plugin: refusals (exit 2, nothing written)', () => {
   it('names that are not npm- and identifier-safe are refused with a suggestion', async () => {
     const dir = join(scratch, 'names');
     mkdirSync(dir);
-    await refused(['MyTimer', '--range', '300'], dir, 'plugin name "MyTimer" is not npm- and identifier-safe: use lowercase letters, digits and single hyphens, starting with a letter (e.g. "my-timer")');
-    await refused(['9lives', '--range', '300'], dir, 'plugin name "9lives" is not npm- and identifier-safe');
-    await refused(['a--b', '--range', '300'], dir, 'plugin name "a--b" is not npm- and identifier-safe');
-    await refused(['clock', '--range', '300'], dir, 'plugin name "clock" is the name of the system module that owns command IDs 10-29');
-    await refused(['--range', '300'], dir, 'a plugin name is required');
-    await refused(['ok', '--range', '300', '--package', 'Not Valid'], dir, 'package name "Not Valid" is not a valid npm name');
+    await refused(['MyTimer', '--range', '300-309'], dir, 'plugin name "MyTimer" is not npm- and identifier-safe: use lowercase letters, digits and single hyphens, starting with a letter (e.g. "my-timer")');
+    await refused(['9lives', '--range', '300-309'], dir, 'plugin name "9lives" is not npm- and identifier-safe');
+    await refused(['a--b', '--range', '300-309'], dir, 'plugin name "a--b" is not npm- and identifier-safe');
+    await refused(['clock', '--range', '300-309'], dir, 'plugin name "clock" is the name of the system module that owns command IDs 10-29');
+    await refused(['--range', '300-309'], dir, 'a plugin name is required');
+    await refused(['ok', '--range', '300-309', '--package', 'Not Valid'], dir, 'package name "Not Valid" is not a valid npm name');
     expect(existsSync(join(dir, 'ok'))).toBe(false);
   });
 });

@@ -30,6 +30,9 @@ export interface SqlPluginOptions {
   databases: Readonly<Record<string, DatabaseOptions>>;
 }
 
+/** What sqlPlugin() uses without options: one in-memory database named "default". */
+export const DEFAULT_SQL_OPTIONS: SqlPluginOptions = Object.freeze({ databases: Object.freeze({ default: Object.freeze({ file: ':memory:' }) }) });
+
 export interface ResolvedDatabase {
   readonly name: string;
   readonly file: string;

@@ -1,7 +1,7 @@
 import { definePlugin, type Plugin } from '@switchyard/runtime';
 import { SqlCommand } from './commands.js';
 import { SqlHandlers } from './handlers.js';
-import { resolveOptions, type SqlPluginOptions } from './options.js';
+import { DEFAULT_SQL_OPTIONS, resolveOptions, type SqlPluginOptions } from './options.js';
 
 /** The sql plugin value; install one value in as many runtimes as you like. */
 export type SqlPlugin = Plugin;
@@ -12,8 +12,10 @@ export type SqlPlugin = Plugin;
  * All state lives in what `setup` creates, one per runtime; its counters are `rt.stats().plugins.sql`.
  *
  *     sqlPlugin({ databases: { main: { file: 'app.db' }, reports: { file: 'reports.db', mode: 'worker' } } })
+ *
+ * Without options it opens one in-memory database named "default" (DEFAULT_SQL_OPTIONS).
  */
-export function sqlPlugin(options: SqlPluginOptions): SqlPlugin {
+export function sqlPlugin(options: SqlPluginOptions = DEFAULT_SQL_OPTIONS): SqlPlugin {
   return definePlugin({
     name: 'sql',
     commands: { first: 100, last: 119 },

@@ -25,6 +25,9 @@ export interface StorePluginOptions {
   stores: Readonly<Record<string, StoreOptions>>;
 }
 
+/** What storePlugin() uses without options: one memory store named "default". */
+export const DEFAULT_STORE_OPTIONS: StorePluginOptions = Object.freeze({ stores: Object.freeze({ default: Object.freeze({ backend: 'memory' as const }) }) });
+
 export interface ResolvedStore {
   readonly name: string;
   readonly backend: 'memory' | 'sqlite';

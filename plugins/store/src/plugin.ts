@@ -2,7 +2,7 @@ import { createKey } from '@switchyard/boot';
 import { definePlugin, type Plugin } from '@switchyard/runtime';
 import { StoreCommand, type JsonValue, type SetOptions } from './commands.js';
 import { StoreHandlers } from './handlers.js';
-import { resolveOptions, type StorePluginOptions } from './options.js';
+import { DEFAULT_STORE_OPTIONS, resolveOptions, type StorePluginOptions } from './options.js';
 
 /** The store plugin value; install one value in as many runtimes as you like. */
 export type StorePlugin = Plugin;
@@ -26,8 +26,10 @@ export const storesKey = createKey<Stores>('store.stores');
  * All state lives in what `setup` creates, one per runtime; its counters are `rt.stats().plugins.store`.
  *
  *     storePlugin({ stores: { cache: { backend: 'memory' }, main: { backend: 'sqlite', file: 'app.db' } } })
+ *
+ * Without options it opens one memory store named "default" (DEFAULT_STORE_OPTIONS).
  */
-export function storePlugin(options: StorePluginOptions): StorePlugin {
+export function storePlugin(options: StorePluginOptions = DEFAULT_STORE_OPTIONS): StorePlugin {
   return definePlugin({
     name: 'store',
     commands: { first: 120, last: 129 },

@@ -3,7 +3,8 @@ import { display, writeFiles } from './files.js';
 import { machineFiles } from './machine-templates.js';
 import { machineNames } from './names.js';
 import type { Generated } from './plugin.js';
-import { readJson } from './workspace.js';
+import { findWorkspace, readJson } from './workspace.js';
+import { WorkspaceRootError } from '../errors.js';
 
 export interface NewMachineOptions {
   /** A PascalCase identifier: "DoorLock". */
@@ -23,6 +24,10 @@ export function generateMachine(options: NewMachineOptions): Generated {
   const cwd = resolve(options.cwd ?? process.cwd());
   const names = machineNames(options.name);
   const dir = options.dir !== undefined ? resolve(cwd, options.dir) : cwd;
+  const ws = findWorkspace(dir);
+  if (ws !== undefined && ws.root === dir) {
+    throw new WorkspaceRootError(display(dir, cwd), 'run it in a package directory (e.g. cd libs/<package>), or pass --dir <package>');
+  }
   const written = writeFiles(dir, machineFiles(names), cwd);
   const next: string[] = [];
   const pkg = readJson(join(dir, 'package.json')) as { dependencies?: Record<string, unknown>; devDependencies?: Record<string, unknown> } | undefined;

@@ -9,7 +9,11 @@ export interface PluginTemplateInput {
   readonly versions: { readonly runtime: string; readonly dispatcher: string; readonly testing: string };
   /** In the monorepo: the path from the package to the repository root ("../.."); undefined for a standalone package. */
   readonly rootFromPackage: string | undefined;
+  /** The monorepo has scripts/pack-manifest.mjs: wire it as prepack/postpack (strips the source condition from tarballs). */
+  readonly packManifest?: boolean;
 }
+
+const caret = (version: string) => (/^\d/.test(version) ? `^${version}` : version);
 
 const ids = (r: IdRange) => (r.first === r.last ? String(r.first) : `${r.first}-${r.last}`);
 
@@ -39,13 +43,22 @@ export function pluginFiles(input: PluginTemplateInput): { path: string; content
     },
     // Read by `switchyard new plugin` to refuse overlapping ranges, without parsing the sources.
     switchyard: { plugin: name, commands: { first: range.first, last: range.last } },
-    scripts: { build: 'tsup', typecheck: 'tsc -p tsconfig.json', test: 'vitest run', ...(root === undefined ? { prepublishOnly: 'npm run typecheck && npm test && npm run build' } : {}) },
+    scripts: {
+      build: 'tsup',
+      typecheck: 'tsc -p tsconfig.json',
+      test: 'vitest run',
+      ...(root === undefined ? { prepublishOnly: 'npm run typecheck && npm test && npm run build' } : {}),
+      ...(root !== undefined && input.packManifest ? { prepack: `node ${root}/scripts/pack-manifest.mjs strip`, postpack: `node ${root}/scripts/pack-manifest.mjs restore` } : {}),
+    },
     keywords: ['switchyard', 'switchyard-plugin'],
-    dependencies: { '@switchyard/dispatcher': input.versions.dispatcher, '@switchyard/runtime': input.versions.runtime },
+    // The app installs one runtime and every plugin must see that one: peers, never dependencies.
+    peerDependencies: { '@switchyard/dispatcher': caret(input.versions.dispatcher), '@switchyard/runtime': caret(input.versions.runtime) },
     devDependencies:
       root !== undefined
-        ? { '@switchyard/testing': input.versions.testing }
+        ? { '@switchyard/dispatcher': input.versions.dispatcher, '@switchyard/runtime': input.versions.runtime, '@switchyard/testing': input.versions.testing }
         : {
+            '@switchyard/dispatcher': input.versions.dispatcher,
+            '@switchyard/runtime': input.versions.runtime,
             '@switchyard/testing': input.versions.testing,
             '@types/node': '^20.17.0',
             tsup: '^8.5.0',
@@ -53,15 +66,12 @@ export function pluginFiles(input: PluginTemplateInput): { path: string; content
             vitest: '^4.1.0',
           },
   };
-  if (root === undefined) {
-    pkg.peerDependencies = { '@switchyard/runtime': input.versions.runtime };
-  }
   files.push({ path: 'package.json', content: JSON.stringify(pkg, null, 2) + '\n' });
 
   if (root !== undefined) {
     files.push({ path: 'tsconfig.json', content: JSON.stringify({ extends: `${root}/tsconfig.base.json`, include: ['src', 'test', '*.ts'] }, null, 2) + '\n' });
-    files.push({ path: 'tsup.config.ts', content: `export { default } from '${root}/tsup.shared';\n` });
-    files.push({ path: 'vitest.config.ts', content: `export { default } from '${root}/vitest.shared';\n` });
+    files.push({ path: 'tsup.config.ts', content: `export { default } from '${root}/tsup.shared.js';\n` });
+    files.push({ path: 'vitest.config.ts', content: `export { default } from '${root}/vitest.shared.js';\n` });
   } else {
     files.push({
       path: 'tsconfig.json',

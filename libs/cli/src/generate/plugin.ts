@@ -1,11 +1,12 @@
+import { existsSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { VERSION } from '../version.js';
 import { display, writeFiles } from './files.js';
 import { checkPackageName, pluginNames } from './names.js';
 import { pluginFiles } from './plugin-templates.js';
 import { checkOverlap, parseRange, suggestRange, type IdRange } from './range.js';
-import { findWorkspace, readJson, scanClaims, subdirs, workspacePackages, type KnownClaim } from './workspace.js';
-import { InvalidRangeError } from '../errors.js';
+import { findWorkspace, readJson, scanClaims, scanPluginNames, subdirs, workspacePackages, type KnownClaim } from './workspace.js';
+import { InvalidRangeError, PluginNameTakenError, WorkspaceRootError } from '../errors.js';
 
 export interface NewPluginOptions {
   /** The plugin's module name: lowercase, digits, hyphens ("my-timer"). */
@@ -40,9 +41,14 @@ export function generatePlugin(options: NewPluginOptions): Generated {
   const ws = findWorkspace(cwd);
   const monorepo = ws?.isMonorepo === true ? ws : undefined;
   const dir = options.dir !== undefined ? resolve(cwd, options.dir) : monorepo !== undefined ? join(monorepo.root, 'plugins', names.kebab) : join(cwd, names.kebab);
+  if (ws !== undefined && dir === ws.root) {
+    throw new WorkspaceRootError(display(dir, cwd), `pass --dir <a new package directory>${ws.isMonorepo ? ', or leave --dir out to write plugins/<name>' : ''}`);
+  }
   const base = ws?.root ?? cwd;
   const scanDirs = new Set([...(ws !== undefined ? workspacePackages(ws) : []), ...subdirs(resolve(dir, '..'))]);
   scanDirs.delete(dir);
+  const taken = scanPluginNames([...scanDirs], base).find((n) => n.name === names.kebab);
+  if (taken !== undefined) throw new PluginNameTakenError(names.kebab, taken.where);
   const known: KnownClaim[] = scanClaims([...scanDirs], base);
   let range: IdRange;
   try {
@@ -61,6 +67,7 @@ export function generatePlugin(options: NewPluginOptions): Generated {
     packageName,
     versions: monorepo !== undefined ? workspaceVersions(monorepo.root) : { runtime: `^${VERSION}`, dispatcher: `^${VERSION}`, testing: `^${VERSION}` },
     rootFromPackage: monorepo !== undefined ? relative(dir, monorepo.root).split(sep).join('/') || '.' : undefined,
+    packManifest: monorepo !== undefined && existsSync(join(monorepo.root, 'scripts', 'pack-manifest.mjs')),
   });
   // An existing file is the more precise complaint than an overlap with the package it belongs to.
   const written = writeFiles(dir, files, cwd, () => checkOverlap(range, known));

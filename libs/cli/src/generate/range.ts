@@ -7,7 +7,10 @@ export interface IdRange {
   readonly last: number;
 }
 
-/** Parse `--range 300-309` (or a single ID, `300`) into a range a custom plugin may claim. */
+/**
+ * Parse `--range 300-309` into a range a custom plugin may claim. A bare number (`400`) is
+ * refused: it reads like "a block starting at 400" but would claim one ID; `400-400` says so.
+ */
 export function parseRange(text: string | undefined): IdRange {
   if (text === undefined || text === '') {
     throw new InvalidRangeError('', '--range is required: the command IDs the plugin claims, e.g. --range 300-309 (custom plugins use 256 and up)');
@@ -15,7 +18,13 @@ export function parseRange(text: string | undefined): IdRange {
   const m = /^\s*(\d+)\s*(?:(?:-|\.\.)\s*(\d+)\s*)?$/.exec(text);
   if (m === null) throw new InvalidRangeError(text, `--range "${text}" is not a range of command IDs: write FIRST-LAST, e.g. 300-309`);
   const first = Number(m[1]);
-  const last = Number(m[2] ?? m[1]);
+  if (m[2] === undefined) {
+    throw new InvalidRangeError(
+      text,
+      `--range ${text.trim()} is a single number: write ${first}-${first + 9} for a block of ten IDs (room for the commands you add later), or ${first}-${first} to claim only ID ${first}`,
+    );
+  }
+  const last = Number(m[2]);
   if (last < first) throw new InvalidRangeError(text, `--range ${text} is empty: the last ID must be >= the first`);
   if (last > MAX_COMMAND_ID) throw new InvalidRangeError(text, `--range ${text} goes past ${MAX_COMMAND_ID}, the largest command ID`);
   if (first < FIRST_CUSTOM_ID) {

@@ -90,6 +90,34 @@ export function scanClaims(dirs: readonly string[], base: string): KnownClaim[] 
   return out;
 }
 
+/** A plugin name some package in `dirs` uses, and the file that says so (relative to `base`). */
+export interface KnownName {
+  readonly name: string;
+  readonly where: string;
+}
+
+/**
+ * The plugin names used by the packages in `dirs`: `"switchyard": { "plugin" }` in a
+ * package.json and the `name` of each `definePlugin({ name: '…' })` call in src/.
+ */
+export function scanPluginNames(dirs: readonly string[], base: string): KnownName[] {
+  const out: KnownName[] = [];
+  for (const dir of dirs) {
+    const pkgPath = join(dir, 'package.json');
+    const plugin = (readJson(pkgPath) as { switchyard?: { plugin?: unknown } } | undefined)?.switchyard?.plugin;
+    if (typeof plugin === 'string') out.push({ name: plugin, where: relative(base, pkgPath) });
+    for (const file of sourceFiles(join(dir, 'src'), 4)) {
+      const text = readFileSync(file, 'utf8');
+      const re = /definePlugin\s*\(\s*\{/g;
+      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+        const name = /\bname\s*:\s*(['"`])([^'"`]+)\1/.exec(text.slice(m.index, m.index + 2000))?.[2];
+        if (name !== undefined) out.push({ name, where: relative(base, file) });
+      }
+    }
+  }
+  return out;
+}
+
 /** `{ first, last }`, `[ids]`, or "300-309" as ranges of consecutive IDs. */
 function rangesOf(spec: unknown): { first: number; last: number }[] {
   if (typeof spec === 'string') {
