@@ -12,7 +12,7 @@ describe('switchyard run --inspect-commands', () => {
     const plugins = r.stdout.split('\n').filter((l) => /^\S/.test(l)).map((l) => l.split(/\s{2,}/).slice(0, 2));
     expect(plugins).toEqual([
       ['PLUGIN', 'CLAIMS'],
-      ['core (runtime)', '200-203'],
+      ['core (runtime)', '200-207'],
       ['clock', '10-29'],
       ['process', '1-9'],
       ['geo', '800-809'],
@@ -23,7 +23,7 @@ describe('switchyard run --inspect-commands', () => {
     expect(r.stdout).toMatch(/^\s+\(\+13 more claimed IDs, unnamed\)$/m);
     expect(r.stdout).toMatch(/^geo\s+800-809\s+800\s+Lookup$/m);
     expect(r.stdout).toMatch(/^\s+801\s+Reverse$/m);
-    expect(r.stdout).toMatch(/^core \(runtime\)\s+200-203\s+200\s+Receive$/m);
+    expect(r.stdout).toMatch(/^core \(runtime\)\s+200-207\s+200\s+All$/m);
     // The shipped plugins carry their own names.
     expect(r.stdout).toMatch(/^process\s+1-9\s+1\s+Send$/m);
     expect(r.stdout).toMatch(/^\s+9\s+Exec$/m);
