@@ -33,12 +33,13 @@ describe('a newcomer installs every shipped plugin', () => {
         return { total: rows.rows[0]?.total, stored, kind: event.payload.kind, child: typeof child, out: ran.stdout };
       });
       expect(result).toEqual({ total: 3, stored: 'hello', kind: 'ping', child: 'string', out: 'ok' });
+      // Nothing left behind by the defaults once the processes ended.
+      expect(rt.stats().resources.live).toBe(0);
+      expect(rt.stats().plugins.sql).toMatchObject({ statements: 0, transactions: 0, waiting: 0, inFlight: 0 });
+      expect(rt.stats().plugins.exec).toMatchObject({ running: 0 });
     } finally {
       await rt.stop();
     }
-    // Nothing left behind by the defaults.
-    expect(sql.stats()).toEqual({ statements: 0, transactions: 0, waiting: 0, inFlight: 0, workers: 0 });
-    expect(exec.activeChildren()).toBe(0);
   });
 
   it('the defaults are documented values a user can name: sqlPlugin() is { databases: { default: { file: ":memory:" } } }', async () => {
