@@ -1,6 +1,6 @@
 import { changeQueue, defineMachine, events, finish } from '@switchyard/statemachine';
-import { start, stop, type ChildExit, type OutputLine } from '@switchyard/plugin-exec';
-import { startTimer, type TimerFired } from '@switchyard/plugin-clock';
+import { start, stop, type ChildExit, type ChildHandle, type OutputLine } from '@switchyard/plugin-exec';
+import { startTimer, stopTimer, type TimerFired } from '@switchyard/plugin-clock';
 import type { LauncherConfig, ServiceSpec } from './config.js';
 import type { ServiceBoard, ServiceStatus } from './board.js';
 
@@ -32,7 +32,7 @@ interface Svc {
   /** Stop it, then start it again (a manual restart). */
   restartPending: boolean;
   /** Its running child (exec handle). */
-  child: number | null;
+  child: ChildHandle | null;
   /** Clock times of automatic restarts, for the restart-intensity window. */
   recent: number[];
   restartAt: number | null;
@@ -42,6 +42,7 @@ interface LauncherData {
   readonly board: ServiceBoard;
   readonly services: Map<string, Svc>;
   /** Child handle → service, for exit and output messages (bounded: old handles are dropped). */
+  /** Service name by child handle id (handles are plain data: compare ids). */
   readonly byChild: Map<number, string>;
   /** The service process_start / process_stop work on, chosen by process_watch. */
   cursor: Svc | null;
@@ -172,7 +173,7 @@ export const launcherModule = defineMachine({
             grace: stopGraceMs,
           });
           svc.child = c.child;
-          d.byChild.set(c.child, name);
+          d.byChild.set(c.child.id, name);
           if (d.byChild.size > REMEMBER_CHILDREN) d.byChild.delete(d.byChild.keys().next().value!);
           d.board.update(name, { state: 'running', pid: c.osPid, startedAt: u.now });
         } catch (error) {
@@ -206,9 +207,9 @@ export const launcherModule = defineMachine({
       start: (u) => {
         const d = u.data;
         const e = u.event;
-        const name = d.byChild.get(e.child);
+        const name = d.byChild.get(e.child.id);
         const svc = name === undefined ? undefined : d.services.get(name);
-        if (svc === undefined || svc.child !== e.child) return null;
+        if (svc === undefined || svc.child?.id !== e.child.id) return null;
         svc.child = null;
         const lastExit = { code: e.code, signal: e.signal };
         const s = state(d, svc);
@@ -226,7 +227,9 @@ export const launcherModule = defineMachine({
 
     /** A restart is due (clock timer). */
     wake: {
-      start: (u) => {
+      start: function* (u) {
+        // A fired timer stays the machine's resource until stopped: free it, or every wake-up would keep one.
+        yield* stopTimer(u.event.timer);
         u.data.wakeAt = null;
         return u.data.shuttingDown ? null : changeQueue('startup');
       },
@@ -265,7 +268,7 @@ export const launcherModule = defineMachine({
     /** A line a service printed. */
     output: {
       start: (u) => {
-        const name = u.data.byChild.get(u.event.child);
+        const name = u.data.byChild.get(u.event.child.id);
         if (name !== undefined) u.data.board.log({ event: 'output', service: name, stream: u.event.stream, line: u.event.line });
         return null;
       },

@@ -1,0 +1,340 @@
+import { WorkflowError } from './errors.js';
+import { openDatabase, type DriverDatabase, type DriverStatement, type Synchronous } from '@switchyard/sqlite';
+
+/** One recorded completion. `value` is the encoded result or error. */
+export interface StepRecord {
+  readonly command: number;
+  readonly name: string;
+  readonly ok: boolean;
+  readonly value: string;
+}
+
+export interface RunRow {
+  readonly id: string;
+  readonly workflow: string;
+  readonly status: string;
+  readonly input: string;
+  readonly result: string | null;
+  readonly generation: number;
+  readonly parent: string | null;
+  readonly created_at: number;
+  readonly closed_at: number | null;
+  readonly owner: string | null;
+  readonly lease_until: number;
+  readonly blocked: string | null;
+}
+
+export interface LoadedJournal {
+  readonly steps: Map<number, StepRecord>;
+  readonly markers: Map<string, number>;
+  readonly timers: Map<number, number>;
+  readonly maxPosition: number;
+}
+
+type Op = () => void;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS wf_runs (
+  id TEXT PRIMARY KEY NOT NULL,
+  workflow TEXT NOT NULL,
+  status TEXT NOT NULL,
+  input TEXT NOT NULL,
+  result TEXT,
+  generation INTEGER NOT NULL DEFAULT 0,
+  parent TEXT,
+  created_at INTEGER NOT NULL,
+  closed_at INTEGER,
+  owner TEXT,
+  lease_until INTEGER NOT NULL DEFAULT 0,
+  blocked TEXT
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS wf_runs_status ON wf_runs (status, created_at);
+CREATE INDEX IF NOT EXISTS wf_runs_closed ON wf_runs (closed_at) WHERE closed_at IS NOT NULL;
+CREATE TABLE IF NOT EXISTS wf_steps (
+  run TEXT NOT NULL, pos INTEGER NOT NULL, command INTEGER NOT NULL, name TEXT NOT NULL, ok INTEGER NOT NULL, value TEXT NOT NULL,
+  PRIMARY KEY (run, pos)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS wf_markers (
+  run TEXT NOT NULL, change TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (run, change)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS wf_timers (
+  run TEXT NOT NULL, pos INTEGER NOT NULL, due INTEGER NOT NULL, PRIMARY KEY (run, pos)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS wf_signals (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, run TEXT NOT NULL, topic TEXT NOT NULL, payload TEXT NOT NULL,
+  consumed INTEGER, dedupe TEXT UNIQUE
+);
+CREATE INDEX IF NOT EXISTS wf_signals_run ON wf_signals (run, consumed, seq);
+CREATE TABLE IF NOT EXISTS wf_attrs (run TEXT NOT NULL, key TEXT NOT NULL, v);
+CREATE INDEX IF NOT EXISTS wf_attrs_run ON wf_attrs (run, key);
+CREATE INDEX IF NOT EXISTS wf_attrs_kv ON wf_attrs (key, v);
+`;
+
+/**
+ * The SQLite journal. Writes are queued and committed together (group commit): the host
+ * flushes before any workflow code runs on a result, so one fsync covers every completion of a
+ * scheduler turn. Each run's writes are fenced by its lease: a runtime that lost a run's lease
+ * (another runtime claimed it) writes nothing for it.
+ */
+export class Journal {
+  readonly db: DriverDatabase;
+  private runOps = new Map<string, Op[]>();
+  private globalOps: Op[] = [];
+  private pending = 0;
+  private scheduled = false;
+  private readonly tx: (lost: string[]) => void;
+  private readonly s: Record<string, DriverStatement>;
+  commits = 0;
+
+  constructor(
+    readonly file: string,
+    synchronous: Synchronous,
+    busyTimeoutMs: number,
+    readonly owner: string,
+    private readonly leaseMs: number,
+    private readonly wallNow: () => number,
+    private readonly onLeaseLost: (runIds: string[]) => void,
+    /** When to commit what is queued; default: on the next event-loop turn. */
+    private readonly schedule: (commit: () => void) => void = (commit) => setImmediate(commit),
+  ) {
+    this.db = openDatabase(file, { synchronous, busyTimeoutMs });
+    try {
+      this.db.exec(SCHEMA);
+      const p = (sql: string) => this.db.prepare(sql);
+      this.s = {
+        insertRun: p(`INSERT OR IGNORE INTO wf_runs (id, workflow, status, input, parent, created_at, owner, lease_until) VALUES (?, ?, 'running', ?, ?, ?, ?, ?)`),
+        getRun: p(`SELECT * FROM wf_runs WHERE id = ?`),
+        fence: p(`UPDATE wf_runs SET lease_until = ? WHERE id = ? AND owner = ? AND status = 'running'`),
+        claim: p(`UPDATE wf_runs SET owner = ?, lease_until = ?, blocked = NULL WHERE id = ? AND status = 'running' AND (owner IS NULL OR owner = ? OR lease_until < ?)`),
+        renew: p(`UPDATE wf_runs SET lease_until = ? WHERE owner = ? AND status = 'running'`),
+        release: p(`UPDATE wf_runs SET owner = NULL, lease_until = 0 WHERE owner = ? AND status = 'running'`),
+        close: p(`UPDATE wf_runs SET status = ?, result = ?, closed_at = ?, owner = NULL, lease_until = 0, blocked = NULL WHERE id = ?`),
+        block: p(`UPDATE wf_runs SET blocked = ? WHERE id = ?`),
+        restart: p(`UPDATE wf_runs SET input = ?, generation = generation + 1, blocked = NULL WHERE id = ?`),
+        steps: p(`SELECT pos, command, name, ok, value FROM wf_steps WHERE run = ?`),
+        insertStep: p(`INSERT OR REPLACE INTO wf_steps (run, pos, command, name, ok, value) VALUES (?, ?, ?, ?, ?, ?)`),
+        markers: p(`SELECT change, version FROM wf_markers WHERE run = ?`),
+        insertMarker: p(`INSERT OR REPLACE INTO wf_markers (run, change, version) VALUES (?, ?, ?)`),
+        timers: p(`SELECT pos, due FROM wf_timers WHERE run = ?`),
+        insertTimer: p(`INSERT OR IGNORE INTO wf_timers (run, pos, due) VALUES (?, ?, ?)`),
+        insertSignal: p(`INSERT OR IGNORE INTO wf_signals (run, topic, payload, dedupe) VALUES (?, ?, ?, ?)`),
+        nextSignals: p(`SELECT seq, topic, payload FROM wf_signals WHERE run = ? AND consumed IS NULL ORDER BY seq LIMIT ?`),
+        nextSignalsTopic: p(`SELECT seq, topic, payload FROM wf_signals WHERE run = ? AND consumed IS NULL AND topic = ? ORDER BY seq LIMIT ?`),
+        consume: p(`UPDATE wf_signals SET consumed = ? WHERE seq = ?`),
+        delAttr: p(`DELETE FROM wf_attrs WHERE run = ? AND key = ?`),
+        insertAttr: p(`INSERT INTO wf_attrs (run, key, v) VALUES (?, ?, ?)`),
+        attrs: p(`SELECT key, v FROM wf_attrs WHERE run = ? ORDER BY rowid`),
+        expired: p(`SELECT id FROM wf_runs WHERE status != 'running' AND closed_at < ? LIMIT 1000`),
+      };
+      const s = this.s;
+      const clear = ['wf_steps', 'wf_markers', 'wf_timers'].map((t) => p(`DELETE FROM ${t} WHERE run = ?`));
+      this.clearJournal = (id: string) => {
+        for (const c of clear) c.run(id);
+      };
+      const purge = ['wf_steps', 'wf_markers', 'wf_timers', 'wf_signals', 'wf_attrs'].map((t) => p(`DELETE FROM ${t} WHERE run = ?`));
+      const delRun = p(`DELETE FROM wf_runs WHERE id = ?`);
+      this.purgeRun = (id: string) => {
+        for (const c of purge) c.run(id);
+        delRun.run(id);
+      };
+      this.tx = this.db.transaction((lost: string[]) => {
+        const until = this.wallNow() + this.leaseMs;
+        for (const [run, ops] of this.runOps) {
+          if (s.fence!.run(until, run, this.owner).changes === 0) {
+            lost.push(run);
+            continue;
+          }
+          for (const op of ops) op();
+        }
+        for (const op of this.globalOps) op();
+      });
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+  }
+
+  private readonly clearJournal: (id: string) => void;
+  private readonly purgeRun: (id: string) => void;
+
+  get stmts(): Record<string, DriverStatement> {
+    return this.s;
+  }
+
+  /** Queue a write fenced by the run's lease. */
+  addForRun(runId: string, op: Op): void {
+    let ops = this.runOps.get(runId);
+    if (ops === undefined) this.runOps.set(runId, (ops = []));
+    ops.push(op);
+    this.queued();
+  }
+
+  /** Queue a write not tied to a run this runtime holds (a signal, a new run). */
+  add(op: Op): void {
+    this.globalOps.push(op);
+    this.queued();
+  }
+
+  private queued(): void {
+    this.pending++;
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.schedule(() => {
+      if (!this.scheduled) return;
+      this.scheduled = false;
+      try {
+        this.flush();
+      } catch {
+        // Reported to every waiter by flush(); nothing else waits on this commit.
+      }
+    });
+  }
+
+  get queuedWrites(): number {
+    return this.pending;
+  }
+
+  /** True while writes of this run wait for the next commit. */
+  hasPending(runId: string): boolean {
+    return this.runOps.has(runId);
+  }
+
+  /** Call `fn` once everything queued now is committed (at once when nothing is queued). */
+  whenCommitted(fn: (error?: unknown) => void): void {
+    if (this.pending === 0) fn();
+    else this.committed.push(fn);
+  }
+  private committed: ((error?: unknown) => void)[] = [];
+
+  /** Commit everything queued, in one transaction. */
+  flush(): void {
+    if (this.pending === 0) return;
+    const lost: string[] = [];
+    const fns = this.committed;
+    this.committed = [];
+    try {
+      this.tx(lost);
+    } catch (error) {
+      const failure = new WorkflowError('WORKFLOW_JOURNAL_FAILED', `workflow journal ${this.file}: a commit failed, its writes are lost: ${(error as Error)?.message ?? String(error)}`, undefined, { cause: error });
+      for (const fn of fns) fn(failure);
+      throw failure;
+    } finally {
+      this.runOps = new Map();
+      this.globalOps = [];
+      this.pending = 0;
+    }
+    this.commits++;
+    if (lost.length > 0) this.onLeaseLost(lost);
+    for (const fn of fns) fn();
+  }
+
+  getRun(id: string): RunRow | undefined {
+    return this.s.getRun!.get(id) as RunRow | undefined;
+  }
+
+  insertRun(id: string, workflow: string, input: string, parent: string | null, createdAt: number): void {
+    this.s.insertRun!.run(id, workflow, input, parent, createdAt, this.owner, this.wallNow() + this.leaseMs);
+  }
+
+  load(runId: string): LoadedJournal {
+    const steps = new Map<number, StepRecord>();
+    let maxPosition = 0;
+    for (const r of this.s.steps!.all(runId) as { pos: number; command: number; name: string; ok: number; value: string }[]) {
+      steps.set(r.pos, { command: r.command, name: r.name, ok: r.ok === 1, value: r.value });
+      if (r.pos > maxPosition) maxPosition = r.pos;
+    }
+    const markers = new Map<string, number>();
+    for (const r of this.s.markers!.all(runId) as { change: string; version: number }[]) markers.set(r.change, r.version);
+    const timers = new Map<number, number>();
+    for (const r of this.s.timers!.all(runId) as { pos: number; due: number }[]) timers.set(r.pos, r.due);
+    return { steps, markers, timers, maxPosition };
+  }
+
+  /** Try to take a run: free, ours (a restart with the same owner), or its lease ran out. */
+  claim(runId: string): boolean {
+    const now = this.wallNow();
+    return this.s.claim!.run(this.owner, now + this.leaseMs, runId, this.owner, now).changes === 1;
+  }
+
+  /**
+   * Take every open run of these workflows that is free, expired, or (with `mine`) already ours
+   * from before a restart, in one statement; returns the rows now held, oldest first.
+   */
+  claimAll(workflows: readonly string[], mine: boolean): RunRow[] {
+    if (workflows.length === 0) return [];
+    const now = this.wallNow();
+    const marks = workflows.map(() => '?').join(', ');
+    return this.db.transaction(() => {
+      this.db
+        .prepare(`UPDATE wf_runs SET owner = ?, lease_until = ?, blocked = NULL WHERE status = 'running' AND (owner IS NULL OR lease_until < ?${mine ? ' OR owner = ?' : ''}) AND workflow IN (${marks})`)
+        .run(this.owner, now + this.leaseMs, now, ...(mine ? [this.owner] : []), ...workflows);
+      return this.db.prepare(`SELECT * FROM wf_runs WHERE owner = ? AND status = 'running' ORDER BY created_at, id`).all(this.owner) as RunRow[];
+    })();
+  }
+
+  /** The journals of every open run this runtime holds (recovery), in three scans. */
+  loadOwned(): Map<string, LoadedJournal> {
+    const out = new Map<string, LoadedJournal>();
+    const get = (id: string) => {
+      let j = out.get(id);
+      if (j === undefined) out.set(id, (j = { steps: new Map(), markers: new Map(), timers: new Map(), maxPosition: 0 }));
+      return j;
+    };
+    const owned = `SELECT id FROM wf_runs WHERE owner = ? AND status = 'running'`;
+    for (const r of this.db.prepare(`SELECT run, pos, command, name, ok, value FROM wf_steps WHERE run IN (${owned})`).all(this.owner) as { run: string; pos: number; command: number; name: string; ok: number; value: string }[]) {
+      const j = get(r.run);
+      j.steps.set(r.pos, { command: r.command, name: r.name, ok: r.ok === 1, value: r.value });
+      if (r.pos > j.maxPosition) (j as { maxPosition: number }).maxPosition = r.pos;
+    }
+    for (const r of this.db.prepare(`SELECT run, change, version FROM wf_markers WHERE run IN (${owned})`).all(this.owner) as { run: string; change: string; version: number }[]) get(r.run).markers.set(r.change, r.version);
+    for (const r of this.db.prepare(`SELECT run, pos, due FROM wf_timers WHERE run IN (${owned})`).all(this.owner) as { run: string; pos: number; due: number }[]) get(r.run).timers.set(r.pos, r.due);
+    return out;
+  }
+
+  /** Runs with signals not yet consumed. */
+  runsWithSignals(): Set<string> {
+    return new Set((this.db.prepare(`SELECT DISTINCT run FROM wf_signals WHERE consumed IS NULL`).all() as { run: string }[]).map((r) => r.run));
+  }
+
+  /** Open runs of these workflows that this runtime may take. */
+  claimable(workflows: readonly string[]): string[] {
+    if (workflows.length === 0) return [];
+    const sql = `SELECT id FROM wf_runs WHERE status = 'running' AND (owner IS NULL OR lease_until < ?) AND workflow IN (${workflows.map(() => '?').join(', ')}) ORDER BY created_at, id`;
+    let stmt = this.claimableStmt;
+    if (stmt === undefined || this.claimableSql !== sql) {
+      stmt = this.claimableStmt = this.db.prepare(sql);
+      this.claimableSql = sql;
+    }
+    return (stmt.all(this.wallNow(), ...workflows) as { id: string }[]).map((r) => r.id);
+  }
+  private claimableStmt: DriverStatement | undefined;
+  private claimableSql = '';
+
+  /** IDs of the open runs this runtime holds. */
+  heldIds(): Set<string> {
+    return new Set((this.db.prepare(`SELECT id FROM wf_runs WHERE owner = ? AND status = 'running'`).all(this.owner) as { id: string }[]).map((r) => r.id));
+  }
+
+  renewLeases(): void {
+    this.s.renew!.run(this.wallNow() + this.leaseMs, this.owner);
+  }
+
+  releaseLeases(): void {
+    this.s.release!.run(this.owner);
+  }
+
+  clear(runId: string): void {
+    this.clearJournal(runId);
+  }
+
+  purge(olderThan: number): number {
+    const ids = (this.s.expired!.all(olderThan) as { id: string }[]).map((r) => r.id);
+    if (ids.length > 0) this.db.transaction(() => ids.forEach((id) => this.purgeRun(id)))();
+    return ids.length;
+  }
+
+  close(): void {
+    this.scheduled = false;
+    this.db.close();
+  }
+}
