@@ -1,0 +1,3 @@
+export * from './commands.js';
+export { CloudStorageError, type CloudStorageErrorCode } from './errors.js';
+export * from './plugin.js';
