@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { link, mkdir, open, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { hasCode } from '@switchyard/errors';
 import type { DeleteError, DeleteResult, ListResult, ObjectInfo, ObjectSummary, PresignPutOptions, UploadOptions, UploadResult } from './commands.js';
 import { checkKey, decodeToken, encodeToken, sameETag, type OpenedObject, type OpenOptions, type StorageBackend, type UploadSource } from './backend.js';
@@ -42,7 +42,8 @@ export class DirectoryBackend implements StorageBackend {
     const segs = checkKey(this.name, key).split('/');
     const last = segs.pop()!;
     const dir = join(this.root, ...segs.map(dirName));
-    const base = join(dir, enc(last));
+    // Not join(): an empty last segment ("folder/") must stay a name inside `dir`, not `dir` itself.
+    const base = dir + sep + enc(last);
     return { dir, base, meta: base + META };
   }
 
@@ -110,12 +111,13 @@ export class DirectoryBackend implements StorageBackend {
     const bytes = new Map(keys.map((k) => [k, Buffer.from(k)]));
     keys.sort((a, b) => Buffer.compare(bytes.get(a)!, bytes.get(b)!));
     const page = keys.slice(0, maxKeys);
+    const metas = await Promise.all(page.map((key) => this.readMeta(this.paths(key)).catch(() => null)));
     const objects: ObjectSummary[] = [];
-    for (const key of page) {
-      const m = await this.readMeta(this.paths(key)).catch(() => null);
-      if (m === null) continue; // deleted while listing
-      objects.push({ key, size: m.size, etag: m.etag, lastModified: m.lastModified });
-    }
+    page.forEach((key, i) => {
+      const m = metas[i];
+      // null: deleted while listing
+      if (m != null) objects.push({ key, size: m.size, etag: m.etag, lastModified: m.lastModified });
+    });
     return { objects, next: keys.length > maxKeys ? encodeToken(page[page.length - 1]!) : null };
   }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { receive, type Command } from '@switchyard/runtime';
+import { receive } from '@switchyard/runtime';
+import type { Command } from '@switchyard/dispatcher';
 import { adoptStream, readAll, type StreamHandle } from '@switchyard/plugin-stream';
 import { describe, expect, it } from 'vitest';
 import { deleteObjects, downloadObject, downloadStream, headObject, listObjects, uploadObject, type ObjectSummary } from '../src/index.js';
@@ -9,8 +10,17 @@ import { outcome, type Harness } from './harness.js';
 const text = (b: Uint8Array) => Buffer.from(b).toString('utf8');
 const md5 = (b: Uint8Array | string) => `"${createHash('md5').update(b).digest('hex')}"`;
 
+type Yieldable<T> = { [Symbol.iterator](): Iterator<Command, T, unknown> };
+
+/** Runs one command (or helper) in a fresh process and resolves to its result. */
+export function run<T>(h: Harness, cmd: Yieldable<T>): Promise<T> {
+  return h.rt.run(function* () {
+    return (yield* cmd) as T;
+  });
+}
+
 /** Runs `body` in a process; resolves to its result or `{ code, message }` of what it threw. */
-export function attempt<T>(h: Harness, body: () => Generator<Command, T, unknown>): Promise<T | { code: string; message: string }> {
+export function attempt<T>(h: Harness, body: () => Yieldable<T>): Promise<T | { code: string; message: string }> {
   return h.rt.run(function* () {
     try {
       return yield* body();
@@ -91,16 +101,16 @@ export function storageSuite(label: string, make: () => Promise<Harness>, opts: 
       });
       expect(r).toEqual({ mid: '5678', tail: 'ghij', over: 'ij', streamed: 'abcde', size: 20 });
       expect(await attempt(h, () => downloadObject(s, 'r.txt', { maxBytes: 19 }))).toMatchObject({ code: 'STORAGE_TOO_LARGE' });
-      expect(text((await h.rt.run(() => downloadObject(s, 'r.txt', { maxBytes: 20 }))).data)).toBe(body.toString());
+      expect(text((await run(h, downloadObject(s, 'r.txt', { maxBytes: 20 }))).data)).toBe(body.toString());
       expect(h.resources.count('stream')).toBe(0);
     });
 
     it('fails a download whose If-Match differs with PRECONDITION_FAILED, and If-None-Match of the current ETag with NOT_MODIFIED', async () => {
       await using h = await make();
       const s = h.storage;
-      const { etag } = await h.rt.run(() => uploadObject(s, 'c.txt', 'v1'));
+      const { etag } = await run(h, uploadObject(s, 'c.txt', 'v1'));
       expect(await attempt(h, () => downloadObject(s, 'c.txt', { ifMatch: '"0123456789abcdef0123456789abcdef"' }))).toMatchObject({ code: 'PRECONDITION_FAILED' });
-      expect(text((await h.rt.run(() => downloadObject(s, 'c.txt', { ifMatch: etag }))).data)).toBe('v1');
+      expect(text((await run(h, downloadObject(s, 'c.txt', { ifMatch: etag }))).data)).toBe('v1');
       expect(await attempt(h, () => downloadObject(s, 'c.txt', { ifNoneMatch: etag }))).toMatchObject({ code: 'NOT_MODIFIED' });
     });
 
@@ -108,17 +118,17 @@ export function storageSuite(label: string, make: () => Promise<Harness>, opts: 
       it('refuses If-None-Match: * over an existing key and a stale If-Match with PRECONDITION_FAILED, keeping the object', async () => {
         await using h = await make();
         const s = h.storage;
-        const first = await h.rt.run(() => uploadObject(s, 'cond.txt', 'one', { ifNoneMatch: '*' }));
+        const first = await run(h, uploadObject(s, 'cond.txt', 'one', { ifNoneMatch: '*' }));
         const again = await attempt(h, () => uploadObject(s, 'cond.txt', 'two', { ifNoneMatch: '*' }));
         expect(again).toMatchObject({ code: 'PRECONDITION_FAILED' });
         expect((again as { message: string }).message).toContain('cond.txt');
         const stale = await attempt(h, () => uploadObject(s, 'cond.txt', 'three', { ifMatch: md5('other') }));
         expect(stale).toMatchObject({ code: 'PRECONDITION_FAILED' });
-        const ok = await h.rt.run(() => uploadObject(s, 'cond.txt', 'four', { ifMatch: first.etag }));
+        const ok = await run(h, uploadObject(s, 'cond.txt', 'four', { ifMatch: first.etag }));
         expect(ok.etag).toBe(md5('four'));
         expect(await attempt(h, () => uploadObject(s, 'absent.txt', 'x', { ifMatch: first.etag }))).toMatchObject({ code: 'PRECONDITION_FAILED' });
-        expect(text((await h.rt.run(() => downloadObject(s, 'cond.txt'))).data)).toBe('four');
-        expect(await h.rt.run(() => headObject(s, 'absent.txt'))).toBeNull();
+        expect(text((await run(h, downloadObject(s, 'cond.txt'))).data)).toBe('four');
+        expect(await run(h, headObject(s, 'absent.txt'))).toBeNull();
       });
     }
 
@@ -127,12 +137,12 @@ export function storageSuite(label: string, make: () => Promise<Harness>, opts: 
       const s = h.storage;
       for (const key of ['../outside', 'a/../../outside', '/etc/passwd', 'a\\..\\b', 'nul\u0000byte', '', './x', 'C:/windows']) {
         for (const cmd of [() => uploadObject(s, key, 'x'), () => downloadObject(s, key), () => headObject(s, key), () => downloadStream(s, key)]) {
-          const e = await attempt(h, cmd as () => Generator<Command, unknown, unknown>);
+          const e = await attempt<unknown>(h, cmd);
           expect(e, key).toMatchObject({ code: 'STORAGE_BAD_KEY' });
           expect((e as { message: string }).message).toContain(JSON.stringify(key).slice(1, -1).slice(0, 10));
         }
       }
-      const d = await h.rt.run(() => deleteObjects(s, ['../x', 'fine']));
+      const d = await run(h, deleteObjects(s, ['../x', 'fine']));
       expect(d.deleted).toEqual(['fine']);
       expect(d.errors).toEqual([expect.objectContaining({ key: '../x', code: 'STORAGE_BAD_KEY' })]);
     });
@@ -173,14 +183,14 @@ export function storageSuite(label: string, make: () => Promise<Harness>, opts: 
       expect(pages.map((p) => p.length)).toEqual([1000, 1000, 500]);
       expect(pages.flat().map((o) => o.key)).toEqual(keys);
       expect(pages[0]![7]).toMatchObject({ key: keys[7], size: keys[7]!.length, etag: md5(keys[7]!) });
-      const small = await h.rt.run(() => listObjects(s, { prefix: 'many/0000', maxKeys: 3 }));
+      const small = await run(h, listObjects(s, { prefix: 'many/0000', maxKeys: 3 }));
       expect(small.objects.map((o) => o.key)).toEqual(keys.slice(0, 3));
       expect(small.next).not.toBeNull();
       expect(await attempt(h, () => listObjects(s, { maxKeys: 1001 }))).toMatchObject({ code: 'STORAGE_BAD_ARGUMENT' });
-      const del = await h.rt.run(() => deleteObjects(s, [...keys, 'never/existed']));
+      const del = await run(h, deleteObjects(s, [...keys, 'never/existed']));
       expect(del.errors).toEqual([]);
       expect(new Set(del.deleted)).toEqual(new Set([...keys, 'never/existed']));
-      const after = await h.rt.run(() => listObjects(s));
+      const after = await run(h, listObjects(s));
       expect(after.objects.map((o) => o.key)).toEqual(['manyx', 'other/x']);
       expect(after.next).toBeNull();
     });
@@ -216,7 +226,7 @@ export function storageSuite(label: string, make: () => Promise<Harness>, opts: 
       clearInterval(sampler);
       expect(reason).toMatchObject({ kind: 'normal', value: { key: 'big/blob.bin', size: total } });
       const etag = `"${hash.digest('hex')}"`;
-      const info = await h.rt.run(() => headObject(s, 'big/blob.bin'));
+      const info = await run(h, headObject(s, 'big/blob.bin'));
       expect(info).toMatchObject({ size: total, contentType: 'application/x-test' });
       if (!info!.etag.includes('-')) expect(info!.etag).toBe(etag); // multipart ETags are not a body hash
       expect(peak).toBeLessThanOrEqual(1024 * 1024);
@@ -231,7 +241,7 @@ export function storageSuite(label: string, make: () => Promise<Harness>, opts: 
     it('destroys an unread download stream when its process ends', async () => {
       await using h = await make();
       const s = h.storage;
-      await h.rt.run(() => uploadObject(s, 'unread.bin', Buffer.alloc(2 * 1024 * 1024, 1)));
+      await run(h, uploadObject(s, 'unread.bin', Buffer.alloc(2 * 1024 * 1024, 1)));
       const pids = Array.from({ length: 60 }, () =>
         h.rt.spawn(function* () {
           yield* downloadStream(s, 'unread.bin');
@@ -244,7 +254,7 @@ export function storageSuite(label: string, make: () => Promise<Harness>, opts: 
       await Promise.all(exits);
       expect(h.resources.count('stream')).toBe(0);
       // 60 abandoned bodies are more than a pool of 50 sockets: a later download must still work.
-      expect((await h.rt.run(() => downloadObject(s, 'unread.bin', { range: { offset: 0, length: 4 } }))).data.length).toBe(4);
+      expect((await run(h, downloadObject(s, 'unread.bin', { range: { offset: 0, length: 4 } }))).data.length).toBe(4);
     });
   });
 }
