@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import { definePlugin, type Plugin } from '@switchyard/runtime';
-import { checkKeys, describeValue, OptionError } from '@switchyard/errors';
+import { boolOption, checkKeys, describeValue, intOption, OptionError } from '@switchyard/errors';
 import { CloudStorageCommand } from './commands.js';
 import type { StorageBackend } from './backend.js';
 import { DirectoryBackend } from './directory.js';
 import { CloudStorageHandlers } from './handlers.js';
+import { S3Backend, type S3StorageConfig } from './s3.js';
 
 const CODE = 'STORAGE_BAD_OPTION';
 const WHERE = 'cloudStoragePlugin()';
@@ -15,7 +16,7 @@ export interface DirectoryStorageConfig {
   readonly root: string;
 }
 
-export type StorageConfig = DirectoryStorageConfig;
+export type StorageConfig = DirectoryStorageConfig | S3StorageConfig;
 
 export interface CloudStoragePluginOptions {
   /** Named storages. Default: one directory storage "default" at `.switchyard/storage` under the working directory. */
@@ -33,7 +34,24 @@ function checkStorage(name: string, c: unknown): StorageConfig {
     if (typeof o.root !== 'string' || o.root === '') throw new OptionError(where, 'root', `must be a non-empty path, got ${describeValue(o.root)}`, CODE);
     return o as unknown as DirectoryStorageConfig;
   }
-  throw new OptionError(where, 'type', `must be "directory", got ${describeValue(type)}`, CODE);
+  if (type === 's3') {
+    const o = checkKeys(where, c, ['type', 'bucket', 'region', 'endpoint', 'credentials', 'forcePathStyle', 'compatible', 'partSize', 'queueSize'], CODE);
+    if (typeof o.bucket !== 'string' || o.bucket === '') throw new OptionError(where, 'bucket', `must be a non-empty string, got ${describeValue(o.bucket)}`, CODE);
+    for (const k of ['region', 'endpoint']) {
+      if (o[k] !== undefined && typeof o[k] !== 'string') throw new OptionError(where, k, `must be a string, got ${describeValue(o[k])}`, CODE);
+    }
+    if (o.credentials !== undefined) {
+      // Never describe the value: it holds a secret.
+      const cr = o.credentials as Record<string, unknown> | null;
+      if (typeof cr?.accessKeyId !== 'string' || typeof cr.secretAccessKey !== 'string') throw new OptionError(where, 'credentials', 'must be { accessKeyId, secretAccessKey, sessionToken? } strings', CODE);
+    }
+    boolOption(where, o, 'forcePathStyle', false, CODE);
+    boolOption(where, o, 'compatible', false, CODE);
+    intOption(where, o, 'partSize', 5 * 1024 * 1024, { min: 5 * 1024 * 1024 }, CODE);
+    intOption(where, o, 'queueSize', 2, { min: 1, max: 64 }, CODE);
+    return o as unknown as S3StorageConfig;
+  }
+  throw new OptionError(where, 'type', `must be "directory" or "s3", got ${describeValue(type)}`, CODE);
 }
 
 /** The cloud storage module (IDs 160–169): named storages on a local directory or S3. */
@@ -53,7 +71,7 @@ export function cloudStoragePlugin(options: CloudStoragePluginOptions = {}): Plu
     commandNames: CloudStorageCommand,
     setup: (ctx) => {
       const storages = new Map<string, StorageBackend>();
-      for (const [name, c] of configs) storages.set(name, new DirectoryBackend(name, c, undefined));
+      for (const [name, c] of configs) storages.set(name, c.type === 's3' ? new S3Backend(name, c) : new DirectoryBackend(name, c, undefined));
       const h = new CloudStorageHandlers(ctx.resources, storages);
       return {
         handlers: h.handlers,
