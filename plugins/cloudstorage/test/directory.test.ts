@@ -8,7 +8,7 @@ import { cloudStoragePlugin, downloadObject, headObject, listObjects, uploadObje
 import { attempt, run, storageSuite } from './suite.js';
 import { pause, withDirectory } from './harness.js';
 
-storageSuite('directory', () => withDirectory(), { conditionalWrites: true });
+storageSuite('directory', () => withDirectory(), { conditionals: true });
 
 function filesUnder(dir: string): string[] {
   const out: string[] = [];

@@ -41,7 +41,7 @@ const makeS3 = (compatible = true) =>
     'bucket',
   );
 
-storageSuite('s3 (s3rver)', () => makeS3(), { conditionalWrites: false });
+storageSuite('s3 (s3rver)', () => makeS3(), { conditionals: false });
 
 const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data).digest();
 
