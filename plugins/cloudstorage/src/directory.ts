@@ -273,7 +273,7 @@ export class DirectoryBackend implements StorageBackend {
 
   private needSigner(key: string): DirectorySigner {
     if (this.signer === undefined) {
-      throw new CloudStorageError('STORAGE_NO_PRESIGN', this.name, key, `storage "${this.name}": presigned URLs of a directory storage need the http plugin with a server installed`);
+      throw new CloudStorageError('STORAGE_NO_PRESIGN', this.name, key, `storage "${this.name}": presigned URLs of a directory storage need cloudStoragePlugin({ presign }) and presignedRoute() on the http plugin's server`);
     }
     return this.signer;
   }

@@ -5,6 +5,7 @@ import { CloudStorageCommand } from './commands.js';
 import type { StorageBackend } from './backend.js';
 import { DirectoryBackend } from './directory.js';
 import { CloudStorageHandlers } from './handlers.js';
+import { DirectorySigner, type PresignOptions } from './signer.js';
 import { S3Backend, type S3StorageConfig } from './s3.js';
 
 const CODE = 'STORAGE_BAD_OPTION';
@@ -21,6 +22,8 @@ export type StorageConfig = DirectoryStorageConfig | S3StorageConfig;
 export interface CloudStoragePluginOptions {
   /** Named storages. Default: one directory storage "default" at `.switchyard/storage` under the working directory. */
   readonly storages?: Readonly<Record<string, StorageConfig>>;
+  /** Presigned URLs of directory storages, served by `presignedRoute()` on the http plugin's server. */
+  readonly presign?: PresignOptions;
 }
 
 /** The default storage when none is configured. */
@@ -56,7 +59,16 @@ function checkStorage(name: string, c: unknown): StorageConfig {
 
 /** The cloud storage module (IDs 160–169): named storages on a local directory or S3. */
 export function cloudStoragePlugin(options: CloudStoragePluginOptions = {}): Plugin {
-  const o = checkKeys(WHERE, options, ['storages'], CODE);
+  const o = checkKeys(WHERE, options, ['storages', 'presign'], CODE);
+  let presign: PresignOptions | undefined;
+  if (o.presign !== undefined) {
+    const p = checkKeys(`${WHERE} presign`, o.presign, ['secret', 'baseUrl', 'path'], CODE);
+    // Never describe the secret itself.
+    if (typeof p.secret !== 'string' || p.secret.length < 32) throw new OptionError(`${WHERE} presign`, 'secret', 'must be a string of at least 32 characters', CODE);
+    if (typeof p.baseUrl !== 'string' && typeof p.baseUrl !== 'function') throw new OptionError(`${WHERE} presign`, 'baseUrl', `must be a URL string or a function returning one, got ${describeValue(p.baseUrl)}`, CODE);
+    if (p.path !== undefined && (typeof p.path !== 'string' || !p.path.startsWith('/'))) throw new OptionError(`${WHERE} presign`, 'path', `must start with "/", got ${describeValue(p.path)}`, CODE);
+    presign = p as unknown as PresignOptions;
+  }
   const configs = new Map<string, StorageConfig>();
   if (o.storages === undefined) configs.set('default', { type: 'directory', root: DEFAULT_STORAGE_ROOT });
   else {
@@ -71,7 +83,8 @@ export function cloudStoragePlugin(options: CloudStoragePluginOptions = {}): Plu
     commandNames: CloudStorageCommand,
     setup: (ctx) => {
       const storages = new Map<string, StorageBackend>();
-      for (const [name, c] of configs) storages.set(name, c.type === 's3' ? new S3Backend(name, c) : new DirectoryBackend(name, c, undefined));
+      const signer = presign === undefined ? undefined : new DirectorySigner(presign, () => Date.now());
+      for (const [name, c] of configs) storages.set(name, c.type === 's3' ? new S3Backend(name, c) : new DirectoryBackend(name, c, signer));
       const h = new CloudStorageHandlers(ctx.resources, storages);
       return {
         handlers: h.handlers,
