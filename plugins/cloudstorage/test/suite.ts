@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { receive } from '@switchyard/runtime';
 import type { Command } from '@switchyard/dispatcher';
 import { adoptStream, readAll, type StreamHandle } from '@switchyard/plugin-stream';
@@ -237,6 +237,27 @@ export function storageSuite(label: string, make: () => Promise<Harness>, opts: 
       expect(Buffer.from(back).readUInt32BE(0)).toBe(256 * 1024 * 40);
       expect(h.resources.count('stream')).toBe(0);
     }, 90_000);
+
+    it('aborts the upload of a process terminated mid-upload: no object appears', async () => {
+      await using h = await make();
+      const s = h.storage;
+      const feed = new PassThrough();
+      const pid = h.rt.spawn(function* () {
+        const { payload } = yield* receive<StreamHandle>({ topic: 'body' });
+        return yield* uploadObject(s, 'half/done.bin', payload);
+      });
+      const exit = h.rt.wait(pid);
+      h.rt.send(pid, 'body', adoptStream(h.resources, pid, feed, { name: 'slow body' }));
+      feed.write(Buffer.alloc(1024 * 1024, 1));
+      // Terminate once the storage has taken the first MiB.
+      while (feed.readableLength > 0 || feed.writableLength > 0) await new Promise((r) => setTimeout(r, 5));
+      h.rt.terminate(pid);
+      expect(await exit).toEqual({ kind: 'terminated' });
+      expect(feed.destroyed).toBe(true);
+      expect(await run(h, headObject(s, 'half/done.bin'))).toBeNull();
+      expect((await run(h, listObjects(s, { prefix: 'half/' }))).objects).toEqual([]);
+      expect(h.resources.count()).toBe(0);
+    });
 
     it('destroys an unread download stream when its process ends', async () => {
       await using h = await make();
