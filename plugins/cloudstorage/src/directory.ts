@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { link, mkdir, open, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
+import { Readable } from 'node:stream';
 import { hasCode } from '@switchyard/errors';
 import type { DeleteError, DeleteResult, ListResult, ObjectInfo, ObjectSummary, PresignPutOptions, UploadOptions, UploadResult } from './commands.js';
 import { checkKey, decodeToken, encodeToken, sameETag, type OpenedObject, type OpenOptions, type StorageBackend, type UploadSource } from './backend.js';
@@ -151,8 +152,11 @@ export class DirectoryBackend implements StorageBackend {
         if (hasCode(e) && e.code === 'ENOENT' && attempt < 3) continue;
         throw this.io(key, 'opening', e);
       }
-      const body = fh.createReadStream({ start: offset, end: length === 0 ? offset : offset + length - 1, autoClose: true });
-      if (length === 0) body.destroy();
+      if (length === 0) {
+        await fh.close();
+        return { info: infoOf(key, m), length, body: Readable.from([]) };
+      }
+      const body = fh.createReadStream({ start: offset, end: offset + length - 1, autoClose: true });
       return { info: infoOf(key, m), length, body };
     }
   }

@@ -74,6 +74,19 @@ export function storageSuite(label: string, make: () => Promise<Harness>, opts: 
       expect(r.bin.etag).toBe(md5(new Uint8Array([0, 1, 2, 255])));
     });
 
+    it('stores and returns an empty object, as bytes and as a stream', async () => {
+      await using h = await make();
+      const s = h.storage;
+      const r = await h.rt.run(function* () {
+        const up = yield* uploadObject(s, 'empty', new Uint8Array(0));
+        const bytes = yield* downloadObject(s, 'empty');
+        const { stream, info } = yield* downloadStream(s, 'empty');
+        const streamed = yield* readAll(stream);
+        return { up, bytes: bytes.data.length, streamed: streamed.length, size: info.size };
+      });
+      expect(r).toEqual({ up: { key: 'empty', etag: md5(''), size: 0 }, bytes: 0, streamed: 0, size: 0 });
+    });
+
     it('heads a missing key as null and fails its download with NOT_FOUND naming the key', async () => {
       await using h = await make();
       const s = h.storage;
