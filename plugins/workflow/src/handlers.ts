@@ -21,7 +21,7 @@ import {
 } from './commands.js';
 import { WorkflowError } from './errors.js';
 import { Journal, type LoadedJournal, type RunRow, type StepRecord } from './journal.js';
-import type { ResolvedOptions } from './options.js';
+import { MEMORY_JOURNAL, type ResolvedOptions } from './options.js';
 import { attrValue, checkDeclared, compileFilter, storedValues } from './query.js';
 import { encodeError, Run, stepOf, type RunOwner } from './run.js';
 import { TimerWheel } from './timers.js';
@@ -39,6 +39,8 @@ export interface WorkflowStats {
   commits: number;
   /** Processes waiting for a run's result. */
   resultWaiters: number;
+  /** 1 when the journal is a file; 0 for the in-memory journal (the default), whose runs are lost when the runtime stops. */
+  durable: number;
 }
 
 /** The workflow module of one runtime: journal, loaded runs, timers and the handlers. */
@@ -92,7 +94,7 @@ export class WorkflowHandlers implements RunOwner {
   stats(): WorkflowStats {
     let resultWaiters = 0;
     for (const w of this.waiters.values()) resultWaiters += w.length;
-    return { loaded: this.runs.size, timers: this.wheel.size, armedTimers: this.wheel.isArmed ? 1 : 0, commits: this.journalDb?.commits ?? 0, resultWaiters };
+    return { loaded: this.runs.size, timers: this.wheel.size, armedTimers: this.wheel.isArmed ? 1 : 0, commits: this.journalDb?.commits ?? 0, resultWaiters, durable: this.options.file === MEMORY_JOURNAL ? 0 : 1 };
   }
 
   // ---------------------------------------------------------------- lifecycle

@@ -4,10 +4,14 @@ import type { AnyWorkflow, AttributeType, Workflow } from './commands.js';
 import { ATTRIBUTE_TYPES } from './query.js';
 
 export interface WorkflowPluginOptions {
-  /** The SQLite file of the journal (":memory:" for tests that need no restart). */
-  file: string;
-  /** The workflows this runtime can run. */
-  workflows: readonly AnyWorkflow[];
+  /**
+   * The SQLite file of the journal. Default ":memory:": an in-memory journal of this runtime
+   * only, NOT durable (its runs are lost when the runtime stops or the Node process exits).
+   * Give a file to make runs survive restarts.
+   */
+  file?: string;
+  /** The workflows this runtime can run. Default none. */
+  workflows?: readonly AnyWorkflow[];
   /** Search attributes runs may set, by type. */
   attributes?: Readonly<Record<string, AttributeType>>;
   /** Default 'FULL': every commit is synced to disk. 'NORMAL' may lose the last commits on a power cut (never on a process crash). */
@@ -37,15 +41,23 @@ export interface ResolvedOptions {
   readonly busyTimeoutMs: number;
 }
 
+/** The journal file when none is given: in memory, one per runtime, not durable. */
+export const MEMORY_JOURNAL = ':memory:';
+
+/** What `workflowPlugin()` means: an in-memory journal (not durable) and no workflows yet. */
+export const DEFAULT_WORKFLOW_OPTIONS: Readonly<{ file: string; workflows: readonly AnyWorkflow[] }> = Object.freeze({ file: MEMORY_JOURNAL, workflows: Object.freeze([]) });
+
 const WHERE = 'workflowPlugin()';
 const CODE = 'WORKFLOW_BAD_OPTIONS';
 
-export function resolveOptions(options: WorkflowPluginOptions): ResolvedOptions {
+export function resolveOptions(options: WorkflowPluginOptions = {}): ResolvedOptions {
   const o = checkKeys(WHERE, options, ['file', 'workflows', 'attributes', 'synchronous', 'owner', 'leaseMs', 'retentionMs', 'busyTimeoutMs'], CODE);
-  if (typeof o.file !== 'string' || o.file === '') throw new OptionError(WHERE, 'file', 'must be the path of the journal\'s SQLite file (or ":memory:")', CODE);
-  if (!Array.isArray(o.workflows)) throw new OptionError(WHERE, 'workflows', 'must be an array of workflows from defineWorkflow()', CODE);
+  const file = o.file ?? MEMORY_JOURNAL;
+  if (typeof file !== 'string' || file === '') throw new OptionError(WHERE, 'file', 'must be the path of the journal\'s SQLite file (or ":memory:", the default)', CODE);
+  const list = o.workflows ?? [];
+  if (!Array.isArray(list)) throw new OptionError(WHERE, 'workflows', 'must be an array of workflows from defineWorkflow()', CODE);
   const workflows = new Map<string, Workflow<unknown, unknown>>();
-  (o.workflows as unknown[]).forEach((w, i) => {
+  (list as unknown[]).forEach((w, i) => {
     const def = w as Workflow<unknown, unknown>;
     if (typeof def !== 'object' || def === null || typeof def.name !== 'string' || typeof def.fn !== 'function') {
       throw new OptionError(WHERE, `workflows[${i}]`, 'is not a workflow from defineWorkflow()', CODE);
@@ -63,7 +75,7 @@ export function resolveOptions(options: WorkflowPluginOptions): ResolvedOptions 
   }
   if (o.owner !== undefined && (typeof o.owner !== 'string' || o.owner === '')) throw new OptionError(WHERE, 'owner', 'must be a non-empty string', CODE);
   return {
-    file: o.file,
+    file,
     workflows,
     attributes,
     synchronous: oneOf(WHERE, o, 'synchronous', ['FULL', 'NORMAL'], 'FULL', CODE),

@@ -54,8 +54,12 @@ const parent = defineWorkflow('parent', function* (ctx, input: { count: number }
 // @ts-expect-error a child's input has the child's type
 callWorkflow(child, 'two');
 
-// @ts-expect-error workflowPlugin needs the journal file
+// Without a file the journal is in memory (not durable); with no options at all, no workflows either.
 workflowPlugin({ workflows: [child] });
+workflowPlugin();
+
+// @ts-expect-error the journal file is a path
+workflowPlugin({ file: 1, workflows: [child] });
 
 workflowPlugin({ file: 'x.db', workflows: [child, parent], attributes: { customer: 'keyword' } });
 
