@@ -42,6 +42,12 @@ export interface SecurityPluginOptions {
   stores: Readonly<Record<string, TokenStoreOptions>>;
 }
 
+/**
+ * What `securityPlugin()` means: one opaque token store named "default" (token prefix "default"),
+ * its records in the plugin's memory: tokens last 1 hour and are gone when the runtime stops.
+ */
+export const DEFAULT_SECURITY_OPTIONS: SecurityPluginOptions = Object.freeze({ stores: Object.freeze({ default: Object.freeze({ type: 'opaque' as const }) }) });
+
 export interface ResolvedOpaque {
   readonly type: 'opaque';
   readonly name: string;

@@ -1,7 +1,7 @@
 import { definePlugin, type Plugin } from '@switchyard/runtime';
 import { SecurityCommand } from './commands.js';
 import { SecurityHandlers } from './handlers.js';
-import { resolveOptions, type SecurityPluginOptions } from './options.js';
+import { DEFAULT_SECURITY_OPTIONS, resolveOptions, type SecurityPluginOptions } from './options.js';
 
 /** Whether any token store keeps its records in the store plugin (then "store" must boot first). */
 function usesStorePlugin(options: SecurityPluginOptions): boolean {
@@ -15,8 +15,11 @@ function usesStorePlugin(options: SecurityPluginOptions): boolean {
  * and processes that act for a token's principal. Options are checked when the runtime starts.
  *
  *     securityPlugin({ stores: { api: { type: 'opaque', store: 'tokens', hmacSecret } } })
+ *
+ * Without options it has one opaque token store named "default", kept in memory
+ * (DEFAULT_SECURITY_OPTIONS): tokens are gone when the runtime stops.
  */
-export function securityPlugin(options: SecurityPluginOptions): Plugin {
+export function securityPlugin(options: SecurityPluginOptions = DEFAULT_SECURITY_OPTIONS): Plugin {
   return definePlugin({
     name: 'security',
     commands: { first: 130, last: 139 },
