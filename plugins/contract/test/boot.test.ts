@@ -2,7 +2,7 @@ import { functionPlugin } from '@switchyard/plugin-function';
 import { createRuntime } from '@switchyard/runtime';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { contractPlugin, ContractError, defineContract, type BindingOptions, type Contract } from '../src/index.js';
+import { contractPlugin, ContractError, defineContract, open, type BindingOptions, type Contract } from '../src/index.js';
 import { BillingZ, functions } from './fixtures.js';
 
 async function bootError(bindings: unknown[]): Promise<ContractError> {
@@ -46,6 +46,27 @@ describe('bindings at boot', () => {
     const twin = defineContract('billing', { refund: { input: z.string(), output: z.boolean() } });
     const e = await bootError([ok, { name: 'c', contract: twin, methods: { refund: 'stripe.refund' } }]);
     expect(e.message).toMatch(/another contract is named "billing" too/);
+  });
+
+  it('boots without options (no bindings): open then fails NO_SUCH_CONTRACT saying none is bound', async () => {
+    const rt = createRuntime({ plugins: [functionPlugin(), contractPlugin()] });
+    await rt.start();
+    try {
+      const e = await rt.run(function* () {
+        try {
+          yield* open(BillingZ);
+        } catch (error) {
+          return error as ContractError;
+        }
+        throw new Error('open did not fail');
+      });
+      expect(e).toMatchObject({ code: 'NO_SUCH_CONTRACT' });
+      expect(e.message).toBe('no contract "billing" is bound (bound: none)');
+      expect(rt.stats().plugins.contract).toMatchObject({ bindings: 0 });
+      expect(rt.stats().resources.live).toBe(0);
+    } finally {
+      await rt.stop();
+    }
   });
 
   it('needs the function plugin', async () => {
