@@ -1,8 +1,7 @@
 import { createRuntime } from '@switchyard/runtime';
 import { createTestRuntime } from '@switchyard/testing';
 import { describe, expect, it } from 'vitest';
-import { createToken, DEFAULT_SECURITY_OPTIONS, revokeToken, spawnAs, validateToken } from '../src/index.js';
-import { securityPlugin } from '../src/index.js';
+import { createToken, DEFAULT_SECURITY_OPTIONS, revokeToken, securityPlugin, spawnAs, validateToken } from '../src/index.js';
 import { attempt, value } from './harness.js';
 
 describe('zero-config default: an opaque token store "default" in memory', () => {
@@ -52,7 +51,7 @@ describe('zero-config default: an opaque token store "default" in memory', () =>
     expect(c.ok === false && c.error.code).toBe('NO_SUCH_TOKEN_STORE');
   });
 
-  it('is not durable and not shared: another runtime (or the next one) does not know the tokens', async () => {
+  it('is not durable and not shared: another runtime, or the next one, does not know the tokens', async () => {
     const plugin = securityPlugin();
     const a = createRuntime({ plugins: [plugin] });
     const b = createRuntime({ plugins: [plugin] });
@@ -70,8 +69,28 @@ describe('zero-config default: an opaque token store "default" in memory', () =>
         }
       });
       expect(there).toBe('TOKEN_INVALID');
-    } finally {
+      // The same token in the runtime that issued it is valid, so the refusal above is about the store.
+      const here = await a.run(function* () {
+        return yield* validateToken('default', token);
+      });
+      expect(here.actor).toBe('user:3');
+      const next = createRuntime({ plugins: [plugin] });
+      await next.start();
       await a.stop();
+      try {
+        const afterRestart = await next.run(function* () {
+          try {
+            return yield* validateToken('default', token);
+          } catch (e) {
+            return (e as { code?: string }).code;
+          }
+        });
+        expect(afterRestart).toBe('TOKEN_INVALID');
+      } finally {
+        await next.stop();
+      }
+    } finally {
+      await a.stop().catch(() => undefined);
       await b.stop();
     }
   });
