@@ -75,6 +75,10 @@ interface Pending {
   answered: boolean;
   gone: boolean;
   pid: Pid | undefined;
+  /** The server's list of running route processes (no hashing of PIDs per request). */
+  prev: Pending | null;
+  next: Pending | null;
+  linked: boolean;
 }
 
 const PENDING = Symbol('switchyard.http.pending');
@@ -122,7 +126,7 @@ function* requestProcess(ctx: ProcessContext, p: Pending): Generator<Command, vo
     server.failed(p, ctx.pid, error);
   } finally {
     // Runs however the process ends (the runtime returns() a terminated generator).
-    server.finished(ctx.pid);
+    server.finished(p);
   }
 }
 
@@ -192,7 +196,9 @@ export class HttpServer {
   private readonly bodyLimit: number;
   private readonly shutdownTimeout: number;
   private readonly log: (entry: LogEntry) => void;
-  private readonly running = new Set<Pid>();
+  /** Running route processes: a doubly linked list through Pending, newest first. */
+  private running: Pending | null = null;
+  private runningCount = 0;
   private sentinelPid: Pid | undefined;
   private draining = false;
   private closed: Promise<void> | undefined;
@@ -239,7 +245,7 @@ export class HttpServer {
   }
 
   get active(): number {
-    return this.running.size;
+    return this.runningCount;
   }
 
   private plain(res: NodeResponse, status: number, extra: Record<string, string> = {}): void {
@@ -350,14 +356,18 @@ export class HttpServer {
     body: Uint8Array,
     stream: boolean,
   ): void {
-    const pending: Pending = { req, res, method, path, server: this, handler: route.handler, request: undefined, answered: false, gone: false, pid: undefined };
+    const pending: Pending = { req, res, method, path, server: this, handler: route.handler, request: undefined, answered: false, gone: false, pid: undefined, prev: null, next: null, linked: false };
     let pid: Pid | undefined;
     try {
       this.watchStop();
       if (route.handler !== undefined) {
         // Spawned first, run later (on the scheduler's next batch): pending.request is set below.
         pid = this.runtime.spawnWith(TRAP_CANCEL, requestProcess, pending);
-        this.running.add(pid);
+        pending.next = this.running;
+        if (this.running !== null) this.running.prev = pending;
+        this.running = pending;
+        pending.linked = true;
+        this.runningCount++;
       } else {
         pid = this.runtime.whereis(route.to!);
         if (pid === undefined) {
@@ -404,8 +414,15 @@ export class HttpServer {
     if (result === 'full' || result === 'noproc') refused();
   }
 
-  finished(pid: Pid): void {
-    this.running.delete(pid);
+  /** The route process ended (from its finally, or from the request's dispose if it never ran). */
+  finished(p: Pending): void {
+    if (!p.linked) return;
+    p.linked = false;
+    if (p.prev !== null) p.prev.next = p.next;
+    else this.running = p.next;
+    if (p.next !== null) p.next.prev = p.prev;
+    p.prev = p.next = null;
+    this.runningCount--;
   }
 
   failed(p: Pending, pid: Pid, error: unknown): void {
@@ -418,6 +435,7 @@ export class HttpServer {
 
   /** The request's owner ended without answering it (the resource's dispose: one function for all requests). */
   private readonly unanswered = (p: Pending): void => {
+    this.finished(p);
     if (p.answered) return;
     p.answered = true;
     if (!p.gone) {
@@ -549,7 +567,9 @@ export class HttpServer {
       this.server.closeIdleConnections();
     });
     this.drainTimer = setTimeout(() => {
-      for (const pid of [...this.running]) this.runtime.terminate(pid);
+      const pids: Pid[] = [];
+      for (let p = this.running; p !== null; p = p.next) pids.push(p.pid!);
+      for (const pid of pids) this.runtime.terminate(pid);
       this.server.closeAllConnections();
     }, this.shutdownTimeout);
     void this.closed.then(() => clearTimeout(this.drainTimer));

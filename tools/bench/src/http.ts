@@ -165,12 +165,12 @@ async function clientBench(): Promise<{ text: string; ratios: number[] }> {
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
-/** autocannon in a child process; resolves to its totals (checked: no errors, no non-2xx). */
+/** autocannon in a child process; resolves to its totals (checked: every response 2xx with the expected body, no errors). */
 function cannon(url: string, seconds: number): Promise<{ requests: number }> {
   const code = `
     import autocannon from 'autocannon';
-    const r = await autocannon({ url: ${JSON.stringify(url)}, connections: 32, pipelining: 1, duration: ${seconds} });
-    process.stdout.write(JSON.stringify({ requests: r.requests.total, errors: r.errors, timeouts: r.timeouts, non2xx: r.non2xx }));
+    const r = await autocannon({ url: ${JSON.stringify(url)}, connections: 32, pipelining: 1, duration: ${seconds}, expectBody: ${JSON.stringify(BODY)} });
+    process.stdout.write(JSON.stringify({ requests: r.requests.total, errors: r.errors, timeouts: r.timeouts, non2xx: r.non2xx, mismatches: r.mismatches }));
   `;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', code], { cwd: join(HERE, '..'), stdio: ['ignore', 'pipe', 'inherit'] });
@@ -179,9 +179,10 @@ function cannon(url: string, seconds: number): Promise<{ requests: number }> {
     child.on('error', reject);
     child.on('exit', (status) => {
       if (status !== 0) return reject(new Error(`autocannon exited with ${status}`));
-      const r = JSON.parse(data) as { requests: number; errors: number; timeouts: number; non2xx: number };
-      if (r.errors || r.timeouts || r.non2xx) reject(new Error(`autocannon against ${url}: ${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx`));
-      else resolve(r);
+      const r = JSON.parse(data) as { requests: number; errors: number; timeouts: number; non2xx: number; mismatches: number };
+      if (r.errors || r.timeouts || r.non2xx || r.mismatches || !(r.requests > 0)) {
+        reject(new Error(`autocannon against ${url}: ${r.requests} requests, ${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx, ${r.mismatches} wrong bodies`));
+      } else resolve(r);
     });
   });
 }
