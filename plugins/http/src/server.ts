@@ -1,5 +1,5 @@
 import { createServer, validateHeaderName, validateHeaderValue, type IncomingMessage, type Server, type ServerResponse as NodeResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Command } from '@switchyard/dispatcher';
 import { describeValue } from '@switchyard/errors';
 import { receive, type Handle, type Pid, type PluginContext, type ProcessContext, type ResourceTable, type Runtime } from '@switchyard/runtime';
@@ -88,10 +88,39 @@ type TrackedResponse = NodeResponse & { [PENDING]?: Pending };
 function onResponseClose(this: TrackedResponse): void {
   const p = this[PENDING];
   if (p === undefined || this.writableFinished) return;
+  clientGone(p);
+}
+
+function clientGone(p: Pending): void {
   p.gone = true;
   // A route process is ended; a named process just loses the request.
   if (p.handler !== undefined && !p.answered) p.server.runtime.terminate(p.pid!);
 }
+
+const INFLIGHT = Symbol('switchyard.http.inflight');
+const MORE = Symbol('switchyard.http.pipelined');
+const WATCHED = Symbol('switchyard.http.watched');
+/**
+ * A connection: its one listener for 'close', and the route processes answering its requests
+ * (one at a time usually; pipelined requests past the first wait in MORE).
+ */
+type TrackedSocket = Socket & { [INFLIGHT]?: Pending | undefined; [MORE]?: Pending[] | undefined; [WATCHED]?: boolean };
+
+/**
+ * socket 'close', one listener per connection (not per request): the processes of its unanswered
+ * requests end. (A queued pipelined response gets no 'close' of its own from node.)
+ */
+function onSocketClose(this: TrackedSocket): void {
+  const first = this[INFLIGHT];
+  const more = this[MORE];
+  this[INFLIGHT] = undefined;
+  this[MORE] = undefined;
+  if (first !== undefined && !first.answered) clientGone(first);
+  if (more !== undefined) for (const p of more) if (!p.answered) clientGone(p);
+}
+
+const EMPTY_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
+const EMPTY_QUERY: Readonly<Record<string, string | string[]>> = Object.freeze({});
 
 interface Prepared {
   readonly status: number;
@@ -279,7 +308,7 @@ export class HttpServer {
     for (const r of this.routes) {
       if (r.literal !== undefined) {
         if (r.literal !== rawPath) continue;
-        params = {};
+        params = EMPTY_PARAMS as Record<string, string>;
       } else {
         params = match(r, (parts ??= rawPath.split('/').slice(1)));
         if (params === undefined) continue;
@@ -296,8 +325,9 @@ export class HttpServer {
       return;
     }
     if (found.literal === undefined) for (const k in params) params[k] = decode(params[k]!);
-    const query: Record<string, string | string[]> = {};
+    let query = EMPTY_QUERY as Record<string, string | string[]>;
     if (q >= 0) {
+      query = {};
       for (const [k, v] of new URLSearchParams(url.slice(q + 1))) {
         const prev = query[k];
         query[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
@@ -397,8 +427,20 @@ export class HttpServer {
     const request: ServerRequest =
       bodyStream === undefined ? { handle, method, path, params, query, headers, body, remoteAddress } : { handle, method, path, params, query, headers, body, bodyStream, remoteAddress };
     pending.request = request;
-    (res as TrackedResponse)[PENDING] = pending;
-    res.on('close', onResponseClose);
+    if (route.handler !== undefined) {
+      // Watched through the connection's one listener: nothing to add or remove per request.
+      const socket = req.socket as TrackedSocket;
+      if (socket[WATCHED] !== true) {
+        socket[WATCHED] = true;
+        socket.on('close', onSocketClose);
+      }
+      if (socket[INFLIGHT] === undefined) socket[INFLIGHT] = pending;
+      else (socket[MORE] ??= []).push(pending);
+    } else {
+      // A named process: a listener on the response.
+      (res as TrackedResponse)[PENDING] = pending;
+      res.on('close', onResponseClose);
+    }
     if (route.handler !== undefined) return;
     // Within the mailbox's bound: a full mailbox, or a message dropped unread, answers 503.
     const refused = () => {
@@ -418,6 +460,15 @@ export class HttpServer {
   finished(p: Pending): void {
     if (!p.linked) return;
     p.linked = false;
+    const socket = p.req.socket as TrackedSocket | null;
+    if (socket !== null) {
+      if (socket[INFLIGHT] === p) socket[INFLIGHT] = undefined;
+      else {
+        const more = socket[MORE];
+        const i = more === undefined ? -1 : more.indexOf(p);
+        if (i >= 0) more!.splice(i, 1);
+      }
+    }
     if (p.prev !== null) p.prev.next = p.next;
     else this.running = p.next;
     if (p.next !== null) p.next.prev = p.prev;

@@ -150,6 +150,40 @@ describe('server: routing requests to processes', () => {
     expect(s.rt.stats().plugins.http).toMatchObject({ serving: 0 });
   });
 
+
+  it('terminates every process of pipelined requests when their connection goes away, and the next connection is served', async () => {
+    let started = 0;
+    let cleanedUp = 0;
+    await using s = await withServer([
+      {
+        method: 'GET',
+        path: '/wait/:n',
+        *handler() {
+          started++;
+          try {
+            yield* receive({ topic: 'never' });
+          } finally {
+            cleanedUp++;
+          }
+          return { body: 'late' };
+        },
+      },
+      { method: 'GET', path: '/hello', *handler(_ctx, req) { return { json: { params: req.params, query: req.query } }; } },
+    ]);
+    const { port } = new URL(s.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    socket.on('error', () => undefined);
+    // Three requests in one write: node hands them over one after another while the first is unanswered.
+    socket.write('GET /wait/1 HTTP/1.1\r\nHost: x\r\n\r\nGET /wait/2 HTTP/1.1\r\nHost: x\r\n\r\nGET /wait/3 HTTP/1.1\r\nHost: x\r\n\r\n');
+    while (started < 3) await pause(5);
+    expect(s.rt.stats().plugins.http).toMatchObject({ serving: 3 });
+    socket.destroy();
+    while (cleanedUp < 3) await pause(5);
+    expect(s.rt.stats().plugins.http).toMatchObject({ serving: 0 });
+    expect(s.rt.stats().resources.byKind['http.request'] ?? 0).toBe(0);
+    // A literal route gets empty params and query; the server still answers.
+    expect(await (await fetch(`${s.url}/hello`)).json()).toEqual({ params: {}, query: {} });
+  });
   it('sends a route to a long-lived named process that answers with respond()', async () => {
     await using s = await withServer([{ method: 'GET', path: '/count/:n', to: 'counter' }]);
     const pid = s.rt.spawn(function* () {
