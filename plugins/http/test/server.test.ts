@@ -112,6 +112,7 @@ describe('server: routing requests to processes', () => {
         },
       },
       { method: 'GET', path: '/bad', *handler() { return { status: 99 }; } },
+      { method: 'GET', path: '/bad-header', *handler() { return { headers: { 'x-ok': 'yes', 'x-split': 'a\r\nset-cookie: evil=1' }, body: 'never sent' }; } },
     ]);
     const res = await fetch(`${s.url}/boom`);
     const body = await res.text();
@@ -121,6 +122,10 @@ describe('server: routing requests to processes', () => {
     const bad = await fetch(`${s.url}/bad`);
     expect(bad.status).toBe(500);
     expect(s.logs[1]).toMatchObject({ level: 'error', path: '/bad', error: { code: 'HTTP_BAD_RESPONSE', message: expect.stringContaining('status must be an integer in 200..599, got 99') } });
+    // A header node refuses (response splitting) is refused before anything is sent: a plain 500.
+    const split = await fetch(`${s.url}/bad-header`);
+    expect([split.status, split.headers.get('set-cookie'), split.headers.get('x-ok'), await split.text()]).toEqual([500, null, null, 'Internal Server Error']);
+    expect(s.logs[2]).toMatchObject({ level: 'error', path: '/bad-header', error: { code: 'HTTP_BAD_RESPONSE', message: expect.stringContaining('"x-split"') } });
   });
 
   it('terminates the request process when the client goes away', async () => {
