@@ -316,7 +316,7 @@ export async function runHttpBench(): Promise<string> {
     '',
     server.text,
     '',
-    `switchyard / bare node:http per server CPU second: ${verdict(server.ratio, 0.75)}. autocannon (32 keep-alive connections, no pipelining, 3 s per round, ${ROUNDS} rounds) runs in a child process on the same 2 cores, so per wall second the driver's share of the CPU caps every server; every response must be 200 with the expected body (autocannon expectBody), and all three servers send the same bytes (status line, content-type, date, keep-alive, content-length, body).`,
+    `switchyard / bare node:http per server CPU second: ${verdict(server.ratio, 0.75)}. autocannon (32 keep-alive connections, no pipelining, 3 s per round, ${ROUNDS} rounds) runs in a child process on the same 2 cores, so per wall second the driver's share of the CPU caps every server; every response must be 200 with the expected body (autocannon expectBody), bare node:http and switchyard send byte-identical responses (status line, content-type, date, keep-alive, content-length, body), fastify the same headers in another order with its keep-alive timeout of 72 s.`,
     '',
     stream,
   ].join('\n');
