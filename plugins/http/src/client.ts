@@ -9,7 +9,8 @@ import { HttpError, type HttpErrorCode } from './errors.js';
 import { AddressGuard } from './guard.js';
 
 export const DEFAULT_MAX_BYTES = 120 * 1024 * 1024;
-const REQUEST_KEYS = ['method', 'url', 'headers', 'query', 'json', 'form', 'multipart', 'body', 'timeout', 'maxBytes', 'redirect', 'maxRedirects', 'tls', 'socketPath', 'auth', 'stream'];
+const REQUEST_KEYS: readonly string[] = ['method', 'url', 'headers', 'query', 'json', 'form', 'multipart', 'body', 'timeout', 'maxBytes', 'redirect', 'maxRedirects', 'tls', 'socketPath', 'auth', 'stream'];
+const REQUEST_KEY_SET = new Set(REQUEST_KEYS);
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
@@ -22,6 +23,9 @@ export interface ClientOptions {
 }
 
 type Body = string | Uint8Array | FormData | Readable | null;
+
+/** The body of a request without one (one function for all of them). */
+const NO_BODY = (): Body => null;
 
 interface Prepared {
   method: string;
@@ -104,7 +108,7 @@ export class HttpClient {
   /** Validate options and build what a request needs; throws HTTP_BAD_ARGUMENT naming the option. */
   prepare(o: RequestOptions, pid: Pid, signal: AbortSignal): Prepared {
     if (typeof o !== 'object' || o === null) throw new HttpError('HTTP_BAD_ARGUMENT', 'GET', '?', `request options must be an object, got ${describeValue(o)}`);
-    for (const k of Object.keys(o)) if (!REQUEST_KEYS.includes(k)) throw this.bad(o, `${describeValue(k)} is not a request option; known: ${REQUEST_KEYS.join(', ')}`);
+    for (const k in o) if (!REQUEST_KEY_SET.has(k) && Object.hasOwn(o, k)) throw this.bad(o, `${describeValue(k)} is not a request option; known: ${REQUEST_KEYS.join(', ')}`);
     let url: URL;
     try {
       url = new URL(o.url);
@@ -144,9 +148,11 @@ export class HttpClient {
       if (typeof auth !== 'object' || auth === null || typeof auth.username !== 'string' || typeof auth.password !== 'string') throw this.bad(o, 'auth must be { username, password } strings');
       headers.authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
     }
-    const bodies = (['json', 'form', 'multipart', 'body'] as const).filter((k) => o[k] !== undefined);
-    if (bodies.length > 1) throw this.bad(o, `give one body, not ${bodies.join(' and ')}`);
-    let body: () => Body = () => null;
+    if ((o.json !== undefined ? 1 : 0) + (o.form !== undefined ? 1 : 0) + (o.multipart !== undefined ? 1 : 0) + (o.body !== undefined ? 1 : 0) > 1) {
+      const bodies = (['json', 'form', 'multipart', 'body'] as const).filter((k) => o[k] !== undefined);
+      throw this.bad(o, `give one body, not ${bodies.join(' and ')}`);
+    }
+    let body: () => Body = NO_BODY;
     if (o.json !== undefined) {
       const s = JSON.stringify(o.json);
       if (s === undefined) throw this.bad(o, `json ${describeValue(o.json)} cannot be encoded as JSON`);
@@ -274,7 +280,7 @@ export class HttpClient {
           path: p.url.pathname + p.url.search,
           method: method as Dispatcher.HttpMethod,
           headers: p.headers,
-          body: makeBody === null ? null : makeBody(),
+          body: makeBody === NO_BODY ? null : makeBody(),
           signal: useSignal,
         });
         const location = res.headers.location;
@@ -294,32 +300,41 @@ export class HttpClient {
         if (!keepsBody) {
           // As fetch: 303 (and 301/302 after a POST) continue as GET without the body.
           if (method !== 'HEAD') method = 'GET';
-          makeBody = () => null;
+          makeBody = NO_BODY;
           delete p.headers['content-type'];
         }
         p.url = next;
         redirects++;
       }
-      const length = Number(res.headers['content-length'] ?? -1);
-      const head = { status: res.statusCode, headers: res.headers as Record<string, string | string[]>, url: p.url.href, redirects };
+      const declared = res.headers['content-length'];
+      const length = declared === undefined ? -1 : Number(declared);
+      const status = res.statusCode;
+      const headers = res.headers as Record<string, string | string[]>;
+      const href = p.url.href;
       if (p.stream) {
         clearTimeout(timer);
-        const body = res.body;
-        const handle = adoptStream(this.resources, pid, body, { name: `body of ${p.method} ${p.url.href}`, size: Number.isSafeInteger(length) ? length : -1 });
+        const handle = adoptStream(this.resources, pid, res.body, { name: `body of ${p.method} ${href}`, size: Number.isSafeInteger(length) ? length : -1 });
         res = undefined;
-        return { ...head, body: handle };
+        return { status, headers, url: href, redirects, body: handle };
       }
       if (length > p.maxBytes) throw this.fail('HTTP_TOO_LARGE', p, `the body is ${length} bytes, over maxBytes (${p.maxBytes})`);
-      const parts: Uint8Array[] = [];
-      let total = 0;
-      for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
-        total += chunk.length;
-        if (total > p.maxBytes) throw this.fail('HTTP_TOO_LARGE', p, `the body is over maxBytes (${p.maxBytes})`);
-        parts.push(chunk);
+      let body: Uint8Array;
+      if (Number.isSafeInteger(length) && length >= 0) {
+        // The length is known and within maxBytes (undici fails a body that runs past it): one read, as undici's own consumers do.
+        body = await res.body.bytes();
+      } else {
+        const parts: Uint8Array[] = [];
+        let total = 0;
+        for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+          total += chunk.length;
+          if (total > p.maxBytes) throw this.fail('HTTP_TOO_LARGE', p, `the body is over maxBytes (${p.maxBytes})`);
+          parts.push(chunk);
+        }
+        const buf = parts.length === 1 ? parts[0]! : Buffer.concat(parts, total);
+        body = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
       }
       res = undefined;
-      const buf = parts.length === 1 ? parts[0]! : Buffer.concat(parts, total);
-      return { ...head, body: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) };
+      return { status, headers, url: href, redirects, body };
     } catch (e) {
       throw this.mapError(e, p, timedOut, signal.aborted);
     } finally {

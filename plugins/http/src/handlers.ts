@@ -29,7 +29,9 @@ export class HttpHandlers {
 
   readonly respond: Handler<RespondCmd> = (ctx, cmd, tag, rx) => {
     if (this.server === undefined) throw new HttpServerError('HTTP_NO_SERVER', 'respond(): this runtime has no HTTP server (httpPlugin({ server }))');
-    settle(this.server.respond(ctx.pid, cmd.request, cmd.response, () => ctx.signal), tag, rx);
+    const sent = this.server.respond(ctx.pid, cmd.request, cmd.response, () => ctx.signal);
+    if (typeof sent === 'boolean') rx.completeYield(tag, sent);
+    else settle(sent, tag, rx);
   };
 
   readonly address: Handler<ServerAddressCmd> = (_ctx, _cmd, tag, rx) => {

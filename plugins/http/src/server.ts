@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse as NodeResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, validateHeaderName, validateHeaderValue, type IncomingMessage, type Server, type ServerResponse as NodeResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Command } from '@switchyard/dispatcher';
 import { describeValue } from '@switchyard/errors';
 import { receive, type Handle, type Pid, type PluginContext, type ProcessContext, type ResourceTable, type Runtime } from '@switchyard/runtime';
@@ -58,36 +58,104 @@ interface CompiledRoute {
   readonly methods: ReadonlySet<string> | null;
   readonly segments: readonly string[];
   readonly rest: string | undefined;
+  /** The whole path, when it has no params and no rest: matched by one string comparison. */
+  readonly literal: string | undefined;
 }
 
-/** One request in the resource table: owned by the process that answers it. */
+/** One request: the resource-table value, owned by the process that answers it. */
 interface Pending {
   readonly req: IncomingMessage;
   readonly res: NodeResponse;
   readonly method: string;
   readonly path: string;
+  readonly server: HttpServer;
+  /** The route function, when the request runs as its own process. */
+  readonly handler: RouteHandler | undefined;
+  request: ServerRequest | undefined;
   answered: boolean;
   gone: boolean;
   pid: Pid | undefined;
+  /** The server's list of running route processes (no hashing of PIDs per request). */
+  prev: Pending | null;
+  next: Pending | null;
+  linked: boolean;
 }
 
-interface Launch {
-  request: ServerRequest | undefined;
-  readonly handler: RouteHandler;
-  readonly pending: Pending;
-  readonly server: HttpServer;
+const PENDING = Symbol('switchyard.http.pending');
+type TrackedResponse = NodeResponse & { [PENDING]?: Pending };
+
+/** res 'close' (one shared listener, no closure per request): the client went away before the answer. */
+function onResponseClose(this: TrackedResponse): void {
+  const p = this[PENDING];
+  if (p === undefined || this.writableFinished) return;
+  clientGone(p);
 }
 
-function* requestProcess(ctx: ProcessContext, launch: Launch): Generator<Command, void, unknown> {
-  const req = launch.request!;
+function clientGone(p: Pending): void {
+  p.gone = true;
+  // A route process is ended; a named process just loses the request.
+  if (p.handler !== undefined && !p.answered) p.server.runtime.terminate(p.pid!);
+}
+
+const INFLIGHT = Symbol('switchyard.http.inflight');
+const MORE = Symbol('switchyard.http.pipelined');
+const WATCHED = Symbol('switchyard.http.watched');
+/**
+ * A connection: its one listener for 'close', and the route processes answering its requests
+ * (one at a time usually; pipelined requests past the first wait in MORE).
+ */
+type TrackedSocket = Socket & { [INFLIGHT]?: Pending | undefined; [MORE]?: Pending[] | undefined; [WATCHED]?: boolean };
+
+/**
+ * socket 'close', one listener per connection (not per request): the processes of its unanswered
+ * requests end. (A queued pipelined response gets no 'close' of its own from node.)
+ */
+function onSocketClose(this: TrackedSocket): void {
+  const first = this[INFLIGHT];
+  const more = this[MORE];
+  this[INFLIGHT] = undefined;
+  this[MORE] = undefined;
+  if (first !== undefined && !first.answered) clientGone(first);
+  if (more !== undefined) for (const p of more) if (!p.answered) clientGone(p);
+}
+
+const EMPTY_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
+const EMPTY_QUERY: Readonly<Record<string, string | string[]>> = Object.freeze({});
+
+interface Prepared {
+  readonly status: number;
+  /** Lower-case names; only when the response gave headers. */
+  readonly headers: Record<string, string | string[]> | undefined;
+  readonly bytes: Uint8Array | string | undefined;
+  readonly stream: StreamHandle | undefined;
+  /** The default content-type, when the response gave none. */
+  readonly type: string | undefined;
+}
+
+function badResponse(p: Pending, m: string): HttpServerError {
+  return new HttpServerError('HTTP_BAD_RESPONSE', `${p.method} ${p.path}: ${m}`);
+}
+
+function isStreamBody(body: unknown): body is StreamHandle {
+  return typeof body === 'object' && body !== null && !(body instanceof Uint8Array) && (body as { kind?: unknown }).kind === 'stream';
+}
+
+const NO_CONTENT: ServerResponse = Object.freeze({ status: 204 });
+
+function* requestProcess(ctx: ProcessContext, p: Pending): Generator<Command, void, unknown> {
+  const req = p.request!;
+  const server = p.server;
   try {
-    const res = yield* launch.handler(ctx, req);
-    yield new RespondCmd(req.handle, res ?? { status: 204 });
+    const res = (yield* p.handler!(ctx, req)) ?? NO_CONTENT;
+    // A body in memory is written here and now (no yield: the process's own plugin code does it);
+    // a stream body goes through Respond 62, which pipes it at the client's pace.
+    if (typeof res === 'object' && res !== null && isStreamBody(res.body)) yield new RespondCmd(req.handle, res);
+    else server.respondNow(ctx.pid, req.handle, res);
   } catch (error) {
-    launch.server.failed(launch.pending, ctx.pid, error);
+    server.failed(p, ctx.pid, error);
   } finally {
     // Runs however the process ends (the runtime returns() a terminated generator).
-    launch.server.finished(ctx.pid);
+    server.finished(p);
   }
 }
 
@@ -119,7 +187,8 @@ export function compile(route: Route, i: number): CompiledRoute {
     parts.pop();
   }
   for (const p of parts) if (p.includes('*')) throw new HttpServerError('HTTP_BAD_ROUTE', `${where}: "*" may only be the last segment`);
-  return { route, methods, segments: parts, rest };
+  const literal = rest === undefined && !parts.some((x) => x.startsWith(':')) ? route.path : undefined;
+  return { route, methods, segments: parts, rest, literal };
 }
 
 function match(r: CompiledRoute, parts: readonly string[]): Record<string, string> | undefined {
@@ -138,6 +207,7 @@ function match(r: CompiledRoute, parts: readonly string[]): Record<string, strin
 }
 
 function decode(s: string): string {
+  if (!s.includes('%')) return s;
   try {
     return decodeURIComponent(s);
   } catch {
@@ -149,13 +219,15 @@ function decode(s: string): string {
 export class HttpServer {
   private readonly server: Server;
   private readonly routes: readonly CompiledRoute[];
-  private readonly runtime: Runtime;
+  readonly runtime: Runtime;
   private readonly resources: ResourceTable;
   private readonly deliver: PluginContext['deliver'];
   private readonly bodyLimit: number;
   private readonly shutdownTimeout: number;
   private readonly log: (entry: LogEntry) => void;
-  private readonly running = new Set<Pid>();
+  /** Running route processes: a doubly linked list through Pending, newest first. */
+  private running: Pending | null = null;
+  private runningCount = 0;
   private sentinelPid: Pid | undefined;
   private draining = false;
   private closed: Promise<void> | undefined;
@@ -202,7 +274,7 @@ export class HttpServer {
   }
 
   get active(): number {
-    return this.running.size;
+    return this.runningCount;
   }
 
   private plain(res: NodeResponse, status: number, extra: Record<string, string> = {}): void {
@@ -229,14 +301,20 @@ export class HttpServer {
       this.plain(res, 503, { connection: 'close' });
       return;
     }
-    const parts = rawPath.split('/').slice(1);
+    let parts: string[] | undefined;
     let allowed: string[] | undefined;
-    let found: { r: CompiledRoute; params: Record<string, string> } | undefined;
+    let found: CompiledRoute | undefined;
+    let params: Record<string, string> | undefined;
     for (const r of this.routes) {
-      const params = match(r, parts);
-      if (params === undefined) continue;
+      if (r.literal !== undefined) {
+        if (r.literal !== rawPath) continue;
+        params = EMPTY_PARAMS as Record<string, string>;
+      } else {
+        params = match(r, (parts ??= rawPath.split('/').slice(1)));
+        if (params === undefined) continue;
+      }
       if (r.methods === null || r.methods.has(method)) {
-        found = { r, params };
+        found = r;
         break;
       }
       (allowed ??= []).push(...r.methods);
@@ -246,31 +324,32 @@ export class HttpServer {
       else this.plain(res, 404);
       return;
     }
-    for (const k of Object.keys(found.params)) found.params[k] = decode(found.params[k]!);
-    const query: Record<string, string | string[]> = {};
+    if (found.literal === undefined) for (const k in params) params[k] = decode(params[k]!);
+    let query = EMPTY_QUERY as Record<string, string | string[]>;
     if (q >= 0) {
+      query = {};
       for (const [k, v] of new URLSearchParams(url.slice(q + 1))) {
         const prev = query[k];
         query[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
       }
     }
     const path = decode(rawPath);
-    const base = { method, path, params: found.params, query, headers: req.headers as Record<string, string | string[]>, remoteAddress: req.socket.remoteAddress ?? '' };
-    const route = found.r.route;
+    const route = found.route;
+    const headers = req.headers;
     if (route.stream === true) {
       // Read by the process at its own pace (back-pressure), so bodyLimit does not apply.
-      this.dispatch(route, req, res, { ...base, body: EMPTY }, true);
+      this.dispatch(route, req, res, method, path, params!, query, EMPTY, true);
       return;
     }
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > this.bodyLimit) {
+    const length = headers['content-length'];
+    if (length === undefined && headers['transfer-encoding'] === undefined) {
+      // No body (a GET): no need to wait for the end of one.
+      this.dispatch(route, req, res, method, path, params!, query, EMPTY, false);
+      return;
+    }
+    if (Number(length ?? 0) > this.bodyLimit) {
       this.plain(res, 413, { connection: 'close' });
       req.destroy();
-      return;
-    }
-    if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
-      // No body (a GET): no need to wait for the end of one.
-      this.dispatch(route, req, res, { ...base, body: EMPTY }, false);
       return;
     }
     const chunks: Buffer[] = [];
@@ -291,32 +370,45 @@ export class HttpServer {
     req.on('end', () => {
       if (over) return;
       const b = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-      this.dispatch(route, req, res, { ...base, body: new Uint8Array(b.buffer, b.byteOffset, b.byteLength) }, false);
+      this.dispatch(route, req, res, method, path, params!, query, new Uint8Array(b.buffer, b.byteOffset, b.byteLength), false);
     });
     req.on('error', () => undefined);
   }
 
-  private dispatch(route: Route, req: IncomingMessage, res: NodeResponse, base: Omit<ServerRequest, 'handle'>, stream: boolean): void {
-    const pending: Pending = { req, res, method: base.method, path: base.path, answered: false, gone: false, pid: undefined };
+  private dispatch(
+    route: Route,
+    req: IncomingMessage,
+    res: NodeResponse,
+    method: string,
+    path: string,
+    params: Record<string, string>,
+    query: Record<string, string | string[]>,
+    body: Uint8Array,
+    stream: boolean,
+  ): void {
+    const pending: Pending = { req, res, method, path, server: this, handler: route.handler, request: undefined, answered: false, gone: false, pid: undefined, prev: null, next: null, linked: false };
     let pid: Pid | undefined;
-    let launch: Launch | undefined;
     try {
       this.watchStop();
       if (route.handler !== undefined) {
-        launch = { request: undefined, handler: route.handler, pending, server: this };
-        pid = this.runtime.spawnWith(TRAP_CANCEL, requestProcess, launch);
-        this.running.add(pid);
+        // Spawned first, run later (on the scheduler's next batch): pending.request is set below.
+        pid = this.runtime.spawnWith(TRAP_CANCEL, requestProcess, pending);
+        pending.next = this.running;
+        if (this.running !== null) this.running.prev = pending;
+        this.running = pending;
+        pending.linked = true;
+        this.runningCount++;
       } else {
         pid = this.runtime.whereis(route.to!);
         if (pid === undefined) {
-          this.log({ level: 'warn', message: `no process is registered as ${JSON.stringify(route.to)}`, method: base.method, path: base.path });
+          this.log({ level: 'warn', message: `no process is registered as ${JSON.stringify(route.to)}`, method, path });
           this.plain(res, 503);
           return;
         }
       }
     } catch (e) {
       // The runtime is stopping (or the name went away between whereis and now).
-      this.log({ level: 'warn', message: `cannot start a process for the request: ${(e as Error).message}`, method: base.method, path: base.path });
+      this.log({ level: 'warn', message: `cannot start a process for the request: ${(e as Error).message}`, method, path });
       this.plain(res, 503, { connection: 'close' });
       return;
     }
@@ -324,29 +416,38 @@ export class HttpServer {
     let handle: Handle<'http.request'>;
     let bodyStream: StreamHandle | undefined;
     try {
-      handle = this.resources.add(pid, REQUEST_KIND, pending, (p) => this.unanswered(p));
-      if (stream) bodyStream = adoptStream(this.resources, pid, req, { name: `body of ${base.method} ${base.path}`, size: Number(req.headers['content-length'] ?? -1) });
+      handle = this.resources.add(pid, REQUEST_KIND, pending, this.unanswered);
+      if (stream) bodyStream = adoptStream(this.resources, pid, req, { name: `body of ${method} ${path}`, size: Number(req.headers['content-length'] ?? -1) });
     } catch {
       this.plain(res, 503);
       return;
     }
-    const request: ServerRequest = bodyStream === undefined ? { ...base, handle } : { ...base, handle, bodyStream };
-    // The client went away before the answer: the request's process is ended (a named process just loses the request).
-    res.on('close', () => {
-      if (res.writableFinished) return;
-      pending.gone = true;
-      if (launch !== undefined && !pending.answered) this.runtime.terminate(pid);
-    });
-    if (launch !== undefined) {
-      launch.request = request;
-      return;
+    const remoteAddress = req.socket.remoteAddress ?? '';
+    const headers = req.headers as Record<string, string | string[]>;
+    const request: ServerRequest =
+      bodyStream === undefined ? { handle, method, path, params, query, headers, body, remoteAddress } : { handle, method, path, params, query, headers, body, bodyStream, remoteAddress };
+    pending.request = request;
+    if (route.handler !== undefined) {
+      // Watched through the connection's one listener: nothing to add or remove per request.
+      const socket = req.socket as TrackedSocket;
+      if (socket[WATCHED] !== true) {
+        socket[WATCHED] = true;
+        socket.on('close', onSocketClose);
+      }
+      if (socket[INFLIGHT] === undefined) socket[INFLIGHT] = pending;
+      else (socket[MORE] ??= []).push(pending);
+    } else {
+      // A named process: a listener on the response.
+      (res as TrackedResponse)[PENDING] = pending;
+      res.on('close', onResponseClose);
     }
+    if (route.handler !== undefined) return;
     // Within the mailbox's bound: a full mailbox, or a message dropped unread, answers 503.
     const refused = () => {
       if (pending.answered) return;
       pending.answered = true;
       this.resources.release(handle);
-      this.log({ level: 'warn', message: `the mailbox of ${JSON.stringify(route.to)} (${pid}) refused the request`, method: base.method, path: base.path, pid });
+      this.log({ level: 'warn', message: `the mailbox of ${JSON.stringify(route.to)} (${pid}) refused the request`, method, path, pid });
       this.plain(res, 503);
     };
     const result = this.deliver(pid, route.topic ?? 'http.request', request, (taken) => {
@@ -355,8 +456,24 @@ export class HttpServer {
     if (result === 'full' || result === 'noproc') refused();
   }
 
-  finished(pid: Pid): void {
-    this.running.delete(pid);
+  /** The route process ended (from its finally, or from the request's dispose if it never ran). */
+  finished(p: Pending): void {
+    if (!p.linked) return;
+    p.linked = false;
+    const socket = p.req.socket as TrackedSocket | null;
+    if (socket !== null) {
+      if (socket[INFLIGHT] === p) socket[INFLIGHT] = undefined;
+      else {
+        const more = socket[MORE];
+        const i = more === undefined ? -1 : more.indexOf(p);
+        if (i >= 0) more!.splice(i, 1);
+      }
+    }
+    if (p.prev !== null) p.prev.next = p.next;
+    else this.running = p.next;
+    if (p.next !== null) p.next.prev = p.prev;
+    p.prev = p.next = null;
+    this.runningCount--;
   }
 
   failed(p: Pending, pid: Pid, error: unknown): void {
@@ -367,48 +484,95 @@ export class HttpServer {
     }
   }
 
-  /** The request's owner ended without answering it. */
-  private unanswered(p: Pending): void {
+  /** The request's owner ended without answering it (the resource's dispose: one function for all requests). */
+  private readonly unanswered = (p: Pending): void => {
+    this.finished(p);
     if (p.answered) return;
     p.answered = true;
     if (!p.gone) {
       this.log({ level: 'warn', message: 'the process ended without answering', method: p.method, path: p.path, pid: p.pid });
       this.plain(p.res, this.draining ? 503 : 500);
     }
-  }
+  };
 
-  /** Respond 62: write the response; resolves true when sent, false when the client had gone. */
-  async respond(pid: Pid, handle: unknown, response: ServerResponse, signal: () => AbortSignal): Promise<boolean> {
-    const p = this.resources.use<Pending>(pid, handle, REQUEST_KIND);
+  /** Check a response before anything is sent; HTTP_BAD_RESPONSE names the request. */
+  private prepare(p: Pending, response: ServerResponse): Prepared {
     if (p.answered) throw new HttpServerError('HTTP_RESPONSE_SENT', `${p.method} ${p.path} was already answered`);
-    const bad = (m: string) => new HttpServerError('HTTP_BAD_RESPONSE', `${p.method} ${p.path}: ${m}`);
-    if (typeof response !== 'object' || response === null) throw bad(`a response must be an object { status, headers, body | json }, got ${describeValue(response)}`);
+    if (typeof response !== 'object' || response === null) throw badResponse(p, `a response must be an object { status, headers, body | json }, got ${describeValue(response)}`);
     const status = response.status ?? 200;
-    if (!(Number.isInteger(status) && status >= 200 && status <= 599)) throw bad(`status must be an integer in 200..599, got ${describeValue(status)}`);
-    const headers: Record<string, string | string[]> = {};
-    for (const [k, v] of Object.entries((response.headers ?? {}) as HeaderValues)) {
-      if (typeof v !== 'string' && !(Array.isArray(v) && v.every((x) => typeof x === 'string'))) throw bad(`header ${describeValue(k)} must be a string or strings`);
-      headers[k.toLowerCase()] = typeof v === 'string' ? v : [...v];
+    if (!(Number.isInteger(status) && status >= 200 && status <= 599)) throw badResponse(p, `status must be an integer in 200..599, got ${describeValue(status)}`);
+    let headers: Record<string, string | string[]> | undefined;
+    if (response.headers !== undefined) {
+      headers = {};
+      for (const [k, v] of Object.entries(response.headers as HeaderValues)) {
+        if (typeof v !== 'string' && !(Array.isArray(v) && v.every((x) => typeof x === 'string'))) throw badResponse(p, `header ${describeValue(k)} must be a string or strings`);
+        try {
+          validateHeaderName(k);
+          if (typeof v === 'string') validateHeaderValue(k, v);
+          else for (const x of v) validateHeaderValue(k, x);
+        } catch (e) {
+          throw badResponse(p, `header ${describeValue(k)}: ${(e as Error).message}`);
+        }
+        headers[k.toLowerCase()] = typeof v === 'string' ? v : [...v];
+      }
     }
     const body = response.body;
-    if (response.json !== undefined && body !== undefined && body !== null) throw bad('give body or json, not both');
+    if (response.json !== undefined && body !== undefined && body !== null) throw badResponse(p, 'give body or json, not both');
     let bytes: Uint8Array | string | undefined;
     let stream: StreamHandle | undefined;
+    let type: string;
     if (response.json !== undefined) {
       bytes = JSON.stringify(response.json);
-      headers['content-type'] ??= 'application/json';
+      type = 'application/json';
     } else if (typeof body === 'string') {
       bytes = body;
-      headers['content-type'] ??= 'text/plain; charset=utf-8';
+      type = 'text/plain; charset=utf-8';
     } else if (body instanceof Uint8Array) {
       bytes = body;
-      headers['content-type'] ??= 'application/octet-stream';
-    } else if (typeof body === 'object' && body !== null && (body as { kind?: unknown }).kind === 'stream') {
+      type = 'application/octet-stream';
+    } else if (isStreamBody(body)) {
       stream = body;
-      headers['content-type'] ??= 'application/octet-stream';
+      type = 'application/octet-stream';
     } else if (body !== undefined && body !== null) {
-      throw bad(`body must be a string, bytes or a stream handle (use json for values), got ${describeValue(body)}`);
+      throw badResponse(p, `body must be a string, bytes or a stream handle (use json for values), got ${describeValue(body)}`);
+    } else {
+      type = 'application/octet-stream';
     }
+    return { status, headers, bytes, stream, type: headers?.['content-type'] === undefined ? type : undefined };
+  }
+
+  /** A response with its body in memory, written at once; true when sent, false when the client had gone. */
+  respondNow(pid: Pid, handle: unknown, response: ServerResponse): boolean {
+    const p = this.resources.use<Pending>(pid, handle, REQUEST_KIND);
+    const r = this.prepare(p, response);
+    if (r.stream !== undefined) throw badResponse(p, 'a stream body is answered through respond()');
+    p.answered = true;
+    this.resources.close(pid, handle, REQUEST_KIND);
+    const res = p.res;
+    if (p.gone || res.destroyed) return false;
+    // As a bare node:http handler does it: node writes the head and the body together and
+    // computes content-length; only headers the route gave are set one by one.
+    res.statusCode = r.status;
+    if (r.headers !== undefined) {
+      for (const k in r.headers) res.setHeader(k, r.headers[k]!);
+      if (r.bytes !== undefined) res.setHeader('content-length', typeof r.bytes === 'string' ? Buffer.byteLength(r.bytes) : r.bytes.length);
+    }
+    if (r.type !== undefined && r.bytes !== undefined) res.setHeader('content-type', r.type);
+    res.end(r.bytes);
+    return true;
+  }
+
+  /** Respond 62: write the response; true when sent, false when the client had gone (a promise for a stream body). */
+  respond(pid: Pid, handle: unknown, response: ServerResponse, signal: () => AbortSignal): boolean | Promise<boolean> {
+    const body = typeof response === 'object' && response !== null ? response.body : undefined;
+    if (!isStreamBody(body)) return this.respondNow(pid, handle, response);
+    return this.respondStream(pid, handle, response, signal);
+  }
+
+  private async respondStream(pid: Pid, handle: unknown, response: ServerResponse, signal: () => AbortSignal): Promise<boolean> {
+    const p = this.resources.use<Pending>(pid, handle, REQUEST_KIND);
+    const r = this.prepare(p, response);
+    const stream = r.stream!;
     p.answered = true;
     const res = p.res;
     if (p.gone || res.destroyed) {
@@ -416,13 +580,9 @@ export class HttpServer {
       return false;
     }
     try {
-      if (stream === undefined) {
-        if (bytes !== undefined) headers['content-length'] = String(typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.length);
-        res.writeHead(status, headers);
-        res.end(bytes);
-        return true;
-      }
-      res.writeHead(status, headers);
+      const headers = r.headers ?? {};
+      if (r.type !== undefined) headers['content-type'] = r.type;
+      res.writeHead(r.status, headers);
       for await (const chunk of streamChunks(this.resources, pid, stream, signal())) {
         if (res.destroyed) return false;
         if (!res.write(chunk)) {
@@ -458,7 +618,9 @@ export class HttpServer {
       this.server.closeIdleConnections();
     });
     this.drainTimer = setTimeout(() => {
-      for (const pid of [...this.running]) this.runtime.terminate(pid);
+      const pids: Pid[] = [];
+      for (let p = this.running; p !== null; p = p.next) pids.push(p.pid!);
+      for (const pid of pids) this.runtime.terminate(pid);
       this.server.closeAllConnections();
     }, this.shutdownTimeout);
     void this.closed.then(() => clearTimeout(this.drainTimer));

@@ -112,6 +112,7 @@ describe('server: routing requests to processes', () => {
         },
       },
       { method: 'GET', path: '/bad', *handler() { return { status: 99 }; } },
+      { method: 'GET', path: '/bad-header', *handler() { return { headers: { 'x-ok': 'yes', 'x-split': 'a\r\nset-cookie: evil=1' }, body: 'never sent' }; } },
     ]);
     const res = await fetch(`${s.url}/boom`);
     const body = await res.text();
@@ -121,6 +122,10 @@ describe('server: routing requests to processes', () => {
     const bad = await fetch(`${s.url}/bad`);
     expect(bad.status).toBe(500);
     expect(s.logs[1]).toMatchObject({ level: 'error', path: '/bad', error: { code: 'HTTP_BAD_RESPONSE', message: expect.stringContaining('status must be an integer in 200..599, got 99') } });
+    // A header node refuses (response splitting) is refused before anything is sent: a plain 500.
+    const split = await fetch(`${s.url}/bad-header`);
+    expect([split.status, split.headers.get('set-cookie'), split.headers.get('x-ok'), await split.text()]).toEqual([500, null, null, 'Internal Server Error']);
+    expect(s.logs[2]).toMatchObject({ level: 'error', path: '/bad-header', error: { code: 'HTTP_BAD_RESPONSE', message: expect.stringContaining('"x-split"') } });
   });
 
   it('terminates the request process when the client goes away', async () => {
@@ -150,6 +155,40 @@ describe('server: routing requests to processes', () => {
     expect(s.rt.stats().plugins.http).toMatchObject({ serving: 0 });
   });
 
+
+  it('terminates every process of pipelined requests when their connection goes away, and the next connection is served', async () => {
+    let started = 0;
+    let cleanedUp = 0;
+    await using s = await withServer([
+      {
+        method: 'GET',
+        path: '/wait/:n',
+        *handler() {
+          started++;
+          try {
+            yield* receive({ topic: 'never' });
+          } finally {
+            cleanedUp++;
+          }
+          return { body: 'late' };
+        },
+      },
+      { method: 'GET', path: '/hello', *handler(_ctx, req) { return { json: { params: req.params, query: req.query } }; } },
+    ]);
+    const { port } = new URL(s.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    socket.on('error', () => undefined);
+    // Three requests in one write: node hands them over one after another while the first is unanswered.
+    socket.write('GET /wait/1 HTTP/1.1\r\nHost: x\r\n\r\nGET /wait/2 HTTP/1.1\r\nHost: x\r\n\r\nGET /wait/3 HTTP/1.1\r\nHost: x\r\n\r\n');
+    while (started < 3) await pause(5);
+    expect(s.rt.stats().plugins.http).toMatchObject({ serving: 3 });
+    socket.destroy();
+    while (cleanedUp < 3) await pause(5);
+    expect(s.rt.stats().plugins.http).toMatchObject({ serving: 0 });
+    expect(s.rt.stats().resources.byKind['http.request'] ?? 0).toBe(0);
+    // A literal route gets empty params and query; the server still answers.
+    expect(await (await fetch(`${s.url}/hello`)).json()).toEqual({ params: {}, query: {} });
+  });
   it('sends a route to a long-lived named process that answers with respond()', async () => {
     await using s = await withServer([{ method: 'GET', path: '/count/:n', to: 'counter' }]);
     const pid = s.rt.spawn(function* () {
