@@ -124,7 +124,7 @@ export class Proc implements ProcessContext, HandlerContext, ResultReceiver, Res
   controller: AbortController | null = null;
   killPending: ExitReason | null = null;
   host: ProcessHost | null = null;
-  owned: Set<ResourceEntry> | null = null;
+  owned: ResourceEntry | null = null;
   x: ProcExtra | null = null;
   trapLinks = false;
   trapCancel = false;

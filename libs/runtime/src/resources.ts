@@ -35,13 +35,20 @@ export interface ResourceTable {
   count(kind?: string, owner?: Pid): number;
 }
 
-/** What the table needs of a process: its PID and the set of entries it owns. */
+/** What the table needs of a process: its PID and the newest entry it owns (a list, newest first). */
 export interface ResourceOwner {
   readonly pid: Pid;
-  owned: Set<ResourceEntry> | null;
+  owned: ResourceEntry | null;
 }
 
+/**
+ * One live resource. The entries of one owner form a doubly linked list through `older`/`newer`
+ * (head: `owner.owned`, the newest), so adding, removing and moving an entry allocate nothing and
+ * cost O(1): a request-scoped process that opens one resource pays for no Set.
+ */
 export class ResourceEntry {
+  older: ResourceEntry | null = null;
+  newer: ResourceEntry | null = null;
   constructor(
     readonly handle: Handle,
     public owner: ResourceOwner,
@@ -50,18 +57,40 @@ export class ResourceEntry {
   ) {}
 }
 
+function link(o: ResourceOwner, e: ResourceEntry): void {
+  const head = o.owned;
+  e.older = head;
+  e.newer = null;
+  if (head !== null) head.newer = e;
+  o.owned = e;
+}
+
+function unlink(e: ResourceEntry): void {
+  const o = e.owner;
+  if (e.newer !== null) e.newer.older = e.older;
+  else if (o.owned === e) o.owned = e.older;
+  if (e.older !== null) e.older.newer = e.newer;
+  e.older = null;
+  e.newer = null;
+}
+
 const KIND = /^[a-z][a-z0-9._-]{0,31}$/;
 
 export class Resources implements ResourceTable {
   private readonly entries = new Map<number, ResourceEntry>();
   private seq = 0;
+  /** Kinds already checked against KIND (plugins use a handful; capped so garbage cannot grow it). */
+  private readonly kinds = new Set<string>();
   disposeErrors = 0;
 
   constructor(private readonly lookup: (pid: Pid) => ResourceOwner | undefined) {}
 
   add<K extends string, V>(owner: Pid, kind: K, value: V, dispose?: (value: V) => void): Handle<K> {
-    if (typeof kind !== 'string' || !KIND.test(kind)) {
-      throw new ArgumentError('kind', `resources.add(): kind must be a short lower-case name, got ${describeValue(kind)}`);
+    if (!this.kinds.has(kind)) {
+      if (typeof kind !== 'string' || !KIND.test(kind)) {
+        throw new ArgumentError('kind', `resources.add(): kind must be a short lower-case name, got ${describeValue(kind)}`);
+      }
+      if (this.kinds.size < 256) this.kinds.add(kind);
     }
     const o = this.lookup(owner);
     if (o === undefined) {
@@ -71,7 +100,7 @@ export class Resources implements ResourceTable {
     const handle = Object.freeze({ kind, id: ++this.seq });
     const e = new ResourceEntry(handle, o, value, dispose as ((v: unknown) => void) | undefined);
     this.entries.set(handle.id, e);
-    (o.owned ??= new Set()).add(e);
+    link(o, e);
     return handle;
   }
 
@@ -107,9 +136,9 @@ export class Resources implements ResourceTable {
     const o = this.lookup(to);
     if (o === undefined) throw new NoSuchProcessError(to, `transfer ${e.handle.kind} #${e.handle.id} to`);
     if (o === e.owner) return;
-    e.owner.owned?.delete(e);
+    unlink(e);
     e.owner = o;
-    (o.owned ??= new Set()).add(e);
+    link(o, e);
   }
 
   count(kind?: string, owner?: Pid): number {
@@ -129,15 +158,30 @@ export class Resources implements ResourceTable {
 
   /** The owner ended: dispose what it still owns, newest first. */
   disposeOwned(o: ResourceOwner): void {
-    const owned = o.owned;
-    if (owned === null) return;
+    const head = o.owned;
+    if (head === null) return;
     o.owned = null;
-    const list = [...owned];
-    for (let i = list.length - 1; i >= 0; i--) {
-      const e = list[i]!;
-      this.entries.delete(e.handle.id);
-      this.runDispose(e.dispose, e.value);
+    if (head.older === null) {
+      this.disposeEntry(head);
+      return;
     }
+    // Detach the whole list first: a dispose may release or close another entry of this owner.
+    const list: ResourceEntry[] = [];
+    for (let e: ResourceEntry | null = head; e !== null; ) {
+      const older: ResourceEntry | null = e.older;
+      e.older = null;
+      e.newer = null;
+      list.push(e);
+      e = older;
+    }
+    for (const e of list) this.disposeEntry(e);
+  }
+
+  /** Dispose `e` unless something removed it meanwhile (released, closed). */
+  private disposeEntry(e: ResourceEntry): void {
+    if (this.entries.get(e.handle.id) !== e) return;
+    this.entries.delete(e.handle.id);
+    this.runDispose(e.dispose, e.value);
   }
 
   private check(pid: Pid, handle: unknown, kind: string | undefined): ResourceEntry {
@@ -154,7 +198,7 @@ export class Resources implements ResourceTable {
 
   private remove(e: ResourceEntry): void {
     this.entries.delete(e.handle.id);
-    e.owner.owned?.delete(e);
+    unlink(e);
   }
 
   private runDispose(dispose: ((v: unknown) => void) | undefined, value: unknown): void {

@@ -155,6 +155,53 @@ describe('resource table', () => {
     await rt.stop();
   });
 
+  it('closing one of several keeps the rest in order; a dispose that releases an older entry ends it undisposed', async () => {
+    const { rt, boxes } = await boot();
+    const pid = rt.spawn(function* () {
+      yield* new Open('a');
+      const b = yield* new Open('b');
+      yield* new Open('c');
+      yield* new Open('d');
+      yield* new Shut(b);
+      yield* receive();
+    });
+    await rt.whenIdle();
+    expect(rt.stats().resources.live).toBe(3);
+    rt.terminate(pid);
+    expect(boxes.disposed.map((d) => d.label)).toEqual(['b', 'd', 'c', 'a']);
+    expect(rt.stats().resources.live).toBe(0);
+
+    const disposed: string[] = [];
+    const pair = definePlugin({
+      name: 'pair',
+      commands: [281],
+      setup: (ctx) => ({
+        handlers: {
+          281: (hctx, _cmd, tag, r) => {
+            const older = ctx.resources.add(hctx.pid, 'pair', 'older', (v) => disposed.push(v));
+            ctx.resources.add(hctx.pid, 'pair', 'newer', (v) => {
+              disposed.push(v);
+              ctx.resources.release(older);
+            });
+            r.completeYield(tag, undefined);
+          },
+        },
+      }),
+    });
+    class Pair extends CommandBase<void> {
+      readonly id = 281;
+    }
+    const rt2 = createRuntime({ plugins: [pair] });
+    await rt2.start();
+    await rt2.run(function* () {
+      yield* new Pair();
+    });
+    expect(disposed).toEqual(['newer']);
+    expect(rt2.stats().resources.live).toBe(0);
+    await rt2.stop();
+    await rt.stop();
+  });
+
   it('a dispose that throws is counted and reaches no other process', async () => {
     const { rt, boxes } = await boot({ throwOn: 'bad' });
     const bystander = rt.spawn(function* () {
