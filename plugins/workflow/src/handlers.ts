@@ -24,7 +24,7 @@ import { Journal, type LoadedJournal, type RunRow, type StepRecord } from './jou
 import type { ResolvedOptions } from './options.js';
 import { attrValue, checkDeclared, compileFilter, storedValues } from './query.js';
 import { encodeError, Run, stepOf, type RunOwner } from './run.js';
-import { TimerWheel } from './timers.js';
+import { TimerWheel, type DueEntry } from './timers.js';
 
 type Waiter = (answer: HostAnswer) => void;
 
@@ -152,12 +152,11 @@ export class WorkflowHandlers implements RunOwner {
   private recover(): void {
     const j = this.journal;
     this.wheel.hold();
-    const rows = j.claimAll(this.workflowNames, true).filter((r) => !this.runs.has(r.id));
-    const journals = j.loadOwned();
-    const signalled = j.runsWithSignals();
-    for (const row of rows) {
-      const run = this.load(row, journals.get(row.id) ?? EMPTY_JOURNAL());
-      if (run !== undefined) run.mayHaveSignals = signalled.has(row.id);
+    const recovered = j.recoverAll(this.workflowNames);
+    for (const r of recovered) {
+      if (this.runs.has(r.id)) continue;
+      const run = this.load(r, r.journal);
+      if (run !== undefined) run.mayHaveSignals = r.signalled;
     }
     // Overdue timers fire in due order once every recovered run has replayed up to its wait.
     void this.rt.whenIdle().then(() => {
@@ -206,7 +205,7 @@ export class WorkflowHandlers implements RunOwner {
     }
   }
 
-  private load(row: RunRow, journal?: LoadedJournal): Run | undefined {
+  private load(row: Pick<RunRow, 'id' | 'workflow' | 'generation' | 'input'>, journal?: LoadedJournal): Run | undefined {
     const def = this.options.workflows.get(row.workflow);
     if (def === undefined) {
       // Another runtime may know it: give the lease back.
@@ -248,6 +247,10 @@ export class WorkflowHandlers implements RunOwner {
     if (this.runs.get(run.runId) === run) this.runs.delete(run.runId);
     this.byPid.delete(run.pid);
     run.receivers = [];
+    if (run.parkedTimer !== undefined) {
+      this.wheel.cancel(run.parkedTimer);
+      run.parkedTimer = undefined;
+    }
     if (run.leaseLost || this.journalDb === null) return;
     const j = this.journal;
     const s = j.stmts;
@@ -485,6 +488,15 @@ export class WorkflowHandlers implements RunOwner {
     const run = this.runs.get(cmd.runId);
     if (run === undefined || !Number.isFinite(cmd.ms) || cmd.ms < 0) throw new RangeError(`sleep(): ms must be a finite number >= 0, got ${String(cmd.ms)}`);
     const due = this.dueOf(run, cmd.position, cmd.ms);
+    if (!cmd.inGroup) {
+      // Only the run's end abandons it: exited() cancels the entry.
+      const entry = this.wheel.add(due, () => {
+        if (run.parkedTimer === entry) run.parkedTimer = undefined;
+        receiver.completeYield(tag, undefined);
+      });
+      run.parkedTimer = entry;
+      return;
+    }
     const signal = ctx.signal;
     if (signal.aborted) return;
     const entry = this.wheel.add(due, () => receiver.completeYield(tag, undefined));
@@ -514,14 +526,19 @@ export class WorkflowHandlers implements RunOwner {
       receiver.completeYield(tag, { topic: got.topic, payload: got.payload });
       return;
     }
-    const signal = ctx.signal;
-    if (signal.aborted) return;
-    let entry: ReturnType<TimerWheel['add']> | undefined;
+    // Outside all()/race() only the run's end abandons the wait, and exited() drops the run's
+    // receivers and its parked timer: no per-wait AbortSignal (a recovery parks thousands).
+    const signal = cmd.inGroup ? ctx.signal : undefined;
+    if (signal?.aborted) return;
+    let entry: DueEntry | undefined;
     const waiter: Run['receivers'][number] = {
       topic: cmd.topic,
       position: cmd.position,
       deliver: (sig) => {
-        if (entry !== undefined) this.wheel.cancel(entry);
+        if (entry !== undefined) {
+          this.wheel.cancel(entry);
+          if (run.parkedTimer === entry) run.parkedTimer = undefined;
+        }
         receiver.completeYield(tag, { topic: sig.topic, payload: sig.payload });
       },
     };
@@ -534,11 +551,13 @@ export class WorkflowHandlers implements RunOwner {
     if (timeout !== undefined) {
       const due = this.dueOf(run, cmd.position, timeout);
       entry = this.wheel.add(due, () => {
+        if (run.parkedTimer === entry) run.parkedTimer = undefined;
         remove();
         receiver.completeYield(tag, undefined, new ReceiveTimeoutError(cmd.topic, timeout));
       });
+      if (signal === undefined) run.parkedTimer = entry;
     }
-    signal.addEventListener(
+    signal?.addEventListener(
       'abort',
       () => {
         remove();
@@ -665,8 +684,6 @@ export class WorkflowHandlers implements RunOwner {
     };
   }
 }
-
-const EMPTY_JOURNAL = (): LoadedJournal => ({ steps: new Map(), markers: new Map(), timers: new Map(), maxPosition: 0 });
 
 function complete(receiver: ResultReceiver, tag: Tag, a: HostAnswer): void {
   if (a.ok) receiver.completeYield(tag, a.value);

@@ -15,6 +15,7 @@ import {
 import { CLOCK_SLEEP, durabilityOf, identify } from './durability.js';
 import { CommandNotDurableError, NondeterminismError, WorkflowError, type CommandIdentity } from './errors.js';
 import type { LoadedJournal, StepRecord } from './journal.js';
+import type { DueEntry } from './timers.js';
 
 /** Where a handler finds the step it runs for: `idempotencyKeyOf(cmd)`. */
 export const STEP = Symbol.for('switchyard.workflow.step');
@@ -68,6 +69,12 @@ export class Run implements ProcessHost, WorkflowContext {
   mayHaveSignals = true;
   /** Receives waiting for a signal. */
   receivers: { topic: string | undefined; position: number; deliver(sig: { seq: number; topic: string; payload: unknown }): void }[] = [];
+  /**
+   * The durable timer of the wait this run is parked in, when that wait is not a member of
+   * all()/race(): such a wait ends only with the run, so the run's exit cancels it (no per-wait
+   * AbortSignal and listener).
+   */
+  parkedTimer: DueEntry | undefined = undefined;
 
   constructor(
     readonly owner: RunOwner,
@@ -150,15 +157,17 @@ export class Run implements ProcessHost, WorkflowContext {
   }
 
   private prepare(y: unknown): Prepared {
-    this.expect.length = 0;
-    this.kernelPos.clear();
-    this.idents.clear();
+    // Clearing an empty Map still allocates a new table: only clear what holds something.
+    if (this.expect.length !== 0) this.expect.length = 0;
+    if (this.kernelPos.size !== 0) this.kernelPos.clear();
+    if (this.idents.size !== 0) this.idents.clear();
     if (typeof y !== 'object' || y === null || typeof (y as Command).id !== 'number') {
       return { answer: { ok: false, error: new TypeError(`workflow run "${this.runId}" yielded something that is not a command; did you mean yield* ?`) } };
     }
     const cmd = y as Command;
     if (cmd.id === WorkflowCommand.Version) return { answer: this.version(cmd as VersionCmd) };
     const group = cmd.id === CoreCommand.All || cmd.id === CoreCommand.Race;
+    if (!group) return this.prepareOne(cmd);
     const members = group ? (cmd as Command & { commands: readonly Command[] }).commands : [cmd];
     for (const m of members) {
       if (typeof m !== 'object' || m === null || typeof m.id !== 'number') {
@@ -203,11 +212,31 @@ export class Run implements ProcessHost, WorkflowContext {
     return { yield: cmd.id === CoreCommand.All ? all(out) : race(out) };
   }
 
-  private translate(m: Command, position: number): Command {
+  /** prepare() for one command (not all()/race()): the common case, without the arrays. */
+  private prepareOne(cmd: Command): Prepared {
+    if (durabilityOf(cmd) === 'handle') {
+      return { answer: { ok: false, error: roundTrip(new CommandNotDurableError(this.runId, cmd.id, identify(cmd).name)) } };
+    }
+    const position = ++this.pos;
+    const ident = identify(cmd);
+    const rec = this.journal.steps.get(position);
+    if (rec !== undefined) {
+      if (rec.command !== ident.command || rec.name !== ident.name) {
+        this.stopError = new NondeterminismError(this.runId, position, { command: rec.command, name: rec.name }, ident);
+        return { answer: OK_VOID };
+      }
+    } else this.idents.set(position, ident);
+    const t = this.translate(cmd, position, false);
+    this.expect.push({ cmd: t, pos: position });
+    return { yield: t };
+  }
+
+  private translate(m: Command, position: number, inGroup = true): Command {
     if (m.id === CLOCK_SLEEP) {
       const t = new TimerCmd(Number((m as { ms?: unknown }).ms), false);
       t.runId = this.runId;
       t.position = position;
+      t.inGroup = inGroup;
       return t;
     }
     if (m.id === CoreCommand.Receive) {
@@ -215,11 +244,13 @@ export class Run implements ProcessHost, WorkflowContext {
       const t = new ReceiveSignalCmd(r.topic, r.timeout);
       t.runId = this.runId;
       t.position = position;
+      t.inGroup = inGroup;
       return t;
     }
     if (m instanceof TimerCmd || m instanceof ReceiveSignalCmd) {
       m.runId = this.runId;
       m.position = position;
+      m.inGroup = inGroup;
     }
     return m;
   }
