@@ -20,7 +20,7 @@ import {
   type UpsertAttrsCmd,
 } from './commands.js';
 import { WorkflowError } from './errors.js';
-import { Journal, type LoadedJournal, type RunRow, type StepRecord } from './journal.js';
+import { Journal, setTimer, type LoadedJournal, type RunRow, type StepRecord } from './journal.js';
 import type { ResolvedOptions } from './options.js';
 import { attrValue, checkDeclared, compileFilter, storedValues } from './query.js';
 import { encodeError, Run, stepOf, type RunOwner } from './run.js';
@@ -233,7 +233,7 @@ export class WorkflowHandlers implements RunOwner {
       s.insertStep!.run(id, position, rec.command, rec.name, rec.ok ? 1 : 0, rec.value);
       if (consumedSeq !== undefined) {
         s.consume!.run(position, consumedSeq);
-        run.taken.delete(consumedSeq);
+        run.untake(consumedSeq);
       }
     });
   }
@@ -476,7 +476,7 @@ export class WorkflowHandlers implements RunOwner {
     let due = run.journal.timers.get(position);
     if (due === undefined) {
       due = this.wallNow() + ms;
-      run.journal.timers.set(position, due);
+      setTimer(run.journal, position, due);
       const d = due;
       this.journal.addForRun(run.runId, () => this.journal.stmts.insertTimer!.run(run.runId, position, d));
     }
@@ -507,12 +507,11 @@ export class WorkflowHandlers implements RunOwner {
     // Recovered runs with nothing stored skip the query; a new signal sets the flag again.
     if (!run.mayHaveSignals) return undefined;
     const s = this.journal.stmts;
-    const limit = run.taken.size + 1;
+    const limit = run.takenCount + 1;
     const rows = (topic === undefined ? s.nextSignals!.all(run.runId, limit) : s.nextSignalsTopic!.all(run.runId, topic, limit)) as { seq: number; topic: string; payload: string }[];
     for (const r of rows) {
-      if (run.taken.has(r.seq)) continue;
-      run.taken.add(r.seq);
-      run.consumed.set(position, r.seq);
+      if (run.isTaken(r.seq)) continue;
+      run.take(r.seq, position);
       return { seq: r.seq, topic: r.topic, payload: decode(r.payload) };
     }
     return undefined;

@@ -26,9 +26,29 @@ export interface RunRow {
 
 export interface LoadedJournal {
   readonly steps: Map<number, StepRecord>;
-  readonly markers: Map<string, number>;
-  readonly timers: Map<number, number>;
+  /** Version markers; the shared empty map until the first is set (setMarker). */
+  readonly markers: ReadonlyMap<string, number>;
+  /** position → due time of durable timers; the shared empty map until the first is set (setTimer). */
+  readonly timers: ReadonlyMap<number, number>;
   readonly maxPosition: number;
+}
+
+// Most runs have no markers and no timers: ten thousand recovered runs share these two.
+const NO_MARKERS: ReadonlyMap<string, number> = new Map();
+const NO_TIMERS: ReadonlyMap<number, number> = new Map();
+
+export function setMarker(j: LoadedJournal, change: string, version: number): void {
+  if (j.markers === NO_MARKERS) (j as { markers: ReadonlyMap<string, number> }).markers = new Map();
+  (j.markers as Map<string, number>).set(change, version);
+}
+
+export function setTimer(j: LoadedJournal, position: number, due: number): void {
+  if (j.timers === NO_TIMERS) (j as { timers: ReadonlyMap<number, number> }).timers = new Map();
+  (j.timers as Map<number, number>).set(position, due);
+}
+
+function emptyJournal(): LoadedJournal {
+  return { steps: new Map(), markers: NO_MARKERS, timers: NO_TIMERS, maxPosition: 0 };
 }
 
 /** An open run taken at recovery, with everything its replay needs. */
@@ -264,11 +284,10 @@ export class Journal {
       steps.set(r.pos, { command: r.command, name: r.name, ok: r.ok === 1, value: r.value });
       if (r.pos > maxPosition) maxPosition = r.pos;
     }
-    const markers = new Map<string, number>();
-    for (const r of this.s.markers!.all(runId) as { change: string; version: number }[]) markers.set(r.change, r.version);
-    const timers = new Map<number, number>();
-    for (const r of this.s.timers!.all(runId) as { pos: number; due: number }[]) timers.set(r.pos, r.due);
-    return { steps, markers, timers, maxPosition };
+    const j: LoadedJournal = { steps, markers: NO_MARKERS, timers: NO_TIMERS, maxPosition };
+    for (const r of this.s.markers!.all(runId) as { change: string; version: number }[]) setMarker(j, r.change, r.version);
+    for (const r of this.s.timers!.all(runId) as { pos: number; due: number }[]) setTimer(j, r.pos, r.due);
+    return j;
   }
 
   /** Try to take a run: free, ours (a restart with the same owner), or its lease ran out. */
@@ -295,7 +314,7 @@ export class Journal {
       const index = new Map<string, RecoveredRun>();
       for (let i = 0; i < rows.length; i++) {
         const [id, workflow, generation, input] = rows[i]!;
-        const run: RecoveredRun = { id, workflow, generation, input, journal: { steps: new Map(), markers: new Map(), timers: new Map(), maxPosition: 0 }, signalled: false };
+        const run: RecoveredRun = { id, workflow, generation, input, journal: emptyJournal(), signalled: false };
         out[i] = run;
         index.set(id, run);
       }
@@ -311,8 +330,14 @@ export class Journal {
         cur.journal.steps.set(pos, { command: s[2], name: s[3], ok: s[4] === 1, value: s[5] });
         if (pos > cur.journal.maxPosition) (cur.journal as { maxPosition: number }).maxPosition = pos;
       }
-      for (const m of r.markers.all(this.owner) as [string, string, number][]) index.get(m[0])?.journal.markers.set(m[1], m[2]);
-      for (const t of r.timers.all(this.owner) as [string, number, number][]) index.get(t[0])?.journal.timers.set(t[1], t[2]);
+      for (const m of r.markers.all(this.owner) as [string, string, number][]) {
+        const run = index.get(m[0]);
+        if (run !== undefined) setMarker(run.journal, m[1], m[2]);
+      }
+      for (const t of r.timers.all(this.owner) as [string, number, number][]) {
+        const run = index.get(t[0]);
+        if (run !== undefined) setTimer(run.journal, t[1], t[2]);
+      }
       for (const [id] of r.signals.all(this.owner) as [string][]) {
         const run = index.get(id);
         if (run !== undefined) run.signalled = true;

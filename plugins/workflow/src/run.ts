@@ -14,7 +14,7 @@ import {
 } from './commands.js';
 import { CLOCK_SLEEP, durabilityOf, identify } from './durability.js';
 import { CommandNotDurableError, NondeterminismError, WorkflowError, type CommandIdentity } from './errors.js';
-import type { LoadedJournal, StepRecord } from './journal.js';
+import { setMarker, type LoadedJournal, type StepRecord } from './journal.js';
 import type { DueEntry } from './timers.js';
 
 /** Where a handler finds the step it runs for: `idempotencyKeyOf(cmd)`. */
@@ -52,19 +52,25 @@ export class Run implements ProcessHost, WorkflowContext {
   pid: Pid = '';
   /** Positions handed out so far. */
   private pos = 0;
-  /** Commands of the yield in flight, waiting to be seen by beforeDispatch. */
-  private expect: { cmd: Command; pos: number }[] = [];
-  private readonly kernelPos = new Map<number, number>();
-  private readonly idents = new Map<number, CommandIdentity>();
+  // A recovery holds thousands of runs at once: what a run keeps is kept small, and the
+  // collections of the common case (one command per yield, no signals) are one inline slot.
+  /** The command of the yield in flight, waiting to be seen by beforeDispatch (and the rest of an all()/race()). */
+  private expectCmd: Command | null = null;
+  private expectPos = 0;
+  private expectMore: { cmd: Command; pos: number }[] | null = null;
+  /** Kernel yield position → journal position, for afterComplete. */
+  private readonly kernelPos = new SlotMap<number>();
+  /** Journal position → what is recorded there, for positions not yet recorded. */
+  private readonly idents = new SlotMap<CommandIdentity>();
   /** Stops the run without failing it (non-determinism, an unsupported version, a lost lease). */
   stopError: WorkflowError | null = null;
   private encodeFailure: unknown = null;
   cancelRequested: string | null = null;
   leaseLost = false;
   /** Signal seqs taken by receives whose completion is not committed yet. */
-  readonly taken = new Set<number>();
+  private taken: Set<number> | null = null;
   /** position → signal seq consumed there. */
-  readonly consumed = new Map<number, number>();
+  private consumed: Map<number, number> | null = null;
   /** False once a query found no stored signal for this run (recovery); set by every new signal. */
   mayHaveSignals = true;
   /** Receives waiting for a signal. */
@@ -87,6 +93,25 @@ export class Run implements ProcessHost, WorkflowContext {
 
   get workflow(): string {
     return this.def.name;
+  }
+
+  get takenCount(): number {
+    return this.taken?.size ?? 0;
+  }
+
+  isTaken(seq: number): boolean {
+    return this.taken?.has(seq) ?? false;
+  }
+
+  /** A receive at `position` takes signal `seq`; recorded with the step's completion. */
+  take(seq: number, position: number): void {
+    (this.taken ??= new Set()).add(seq);
+    (this.consumed ??= new Map()).set(position, seq);
+  }
+
+  /** The signal's consumption is committed. */
+  untake(seq: number): void {
+    this.taken?.delete(seq);
   }
 
   /** Set when replaying a closed run: every point of the code was passed before. */
@@ -158,9 +183,10 @@ export class Run implements ProcessHost, WorkflowContext {
 
   private prepare(y: unknown): Prepared {
     // Clearing an empty Map still allocates a new table: only clear what holds something.
-    if (this.expect.length !== 0) this.expect.length = 0;
-    if (this.kernelPos.size !== 0) this.kernelPos.clear();
-    if (this.idents.size !== 0) this.idents.clear();
+    this.expectCmd = null;
+    if (this.expectMore !== null) this.expectMore.length = 0;
+    this.kernelPos.clear();
+    this.idents.clear();
     if (typeof y !== 'object' || y === null || typeof (y as Command).id !== 'number') {
       return { answer: { ok: false, error: new TypeError(`workflow run "${this.runId}" yielded something that is not a command; did you mean yield* ?`) } };
     }
@@ -202,10 +228,11 @@ export class Run implements ProcessHost, WorkflowContext {
     // A replayed race (or a failed all) settles on a recorded member: the unrecorded ones
     // lost, or were abandoned, the first time; they must not run again.
     const parkUnrecorded = group && anyRecorded && (cmd.id === CoreCommand.Race || anyFailed);
+    const expect = (this.expectMore ??= []);
     const out = members.map((m, i) => {
       const position = base + i;
       const t = parkUnrecorded && !this.journal.steps.has(position) ? new TimerCmd(0, true) : this.translate(m, position);
-      this.expect.push({ cmd: t, pos: position });
+      expect.push({ cmd: t, pos: position });
       return t;
     });
     if (!group) return { yield: out[0]! };
@@ -227,7 +254,8 @@ export class Run implements ProcessHost, WorkflowContext {
       }
     } else this.idents.set(position, ident);
     const t = this.translate(cmd, position, false);
-    this.expect.push({ cmd: t, pos: position });
+    this.expectCmd = t;
+    this.expectPos = position;
     return { yield: t };
   }
 
@@ -263,7 +291,7 @@ export class Run implements ProcessHost, WorkflowContext {
         v = DEFAULT_VERSION;
       } else {
         v = c.maxSupported;
-        this.journal.markers.set(c.changeId, v);
+        setMarker(this.journal, c.changeId, v);
         this.owner.recordMarker(this, c.changeId, v);
       }
     }
@@ -282,12 +310,19 @@ export class Run implements ProcessHost, WorkflowContext {
   // ---------------------------------------------------------------- ProcessHost
 
   beforeDispatch(y: HostedYield): HostAnswer | undefined {
-    const ex = this.expect;
-    let i = 0;
-    while (i < ex.length && ex[i]!.cmd !== y.cmd) i++;
-    if (i === ex.length) return undefined;
-    const position = ex[i]!.pos;
-    ex.splice(i, 1);
+    let position: number;
+    if (this.expectCmd !== null && this.expectCmd === y.cmd) {
+      position = this.expectPos;
+      this.expectCmd = null;
+    } else {
+      const ex = this.expectMore;
+      if (ex === null) return undefined;
+      let i = 0;
+      while (i < ex.length && ex[i]!.cmd !== y.cmd) i++;
+      if (i === ex.length) return undefined;
+      position = ex[i]!.pos;
+      ex.splice(i, 1);
+    }
     this.kernelPos.set(y.position, position);
     const rec = this.journal.steps.get(position);
     if (rec !== undefined) return rec.ok ? { ok: true, value: decode(rec.value) } : { ok: false, error: decode(rec.value) };
@@ -314,13 +349,44 @@ export class Run implements ProcessHost, WorkflowContext {
       ok = false;
       value = encodeError(error);
     }
-    const seq = this.consumed.get(position);
-    if (seq !== undefined) this.consumed.delete(position);
+    const seq = this.consumed?.get(position);
+    if (seq !== undefined) this.consumed!.delete(position);
     this.owner.record(this, position, { command: ident.command, name: ident.name, ok, value }, seq);
   }
 
   exited(_pid: Pid, reason: ExitReason): void {
     this.owner.exited(this, reason);
+  }
+}
+
+/** A map of small integer keys that holds its first entry inline: no Map unless two are held at once. */
+class SlotMap<V> {
+  private key = -1;
+  private value: V | undefined = undefined;
+  private more: Map<number, V> | null = null;
+
+  set(key: number, value: V): void {
+    if (this.key === key || (this.key === -1 && !(this.more?.has(key) ?? false))) {
+      this.key = key;
+      this.value = value;
+    } else (this.more ??= new Map()).set(key, value);
+  }
+
+  get(key: number): V | undefined {
+    return this.key === key ? this.value : this.more?.get(key);
+  }
+
+  delete(key: number): void {
+    if (this.key === key) {
+      this.key = -1;
+      this.value = undefined;
+    } else this.more?.delete(key);
+  }
+
+  clear(): void {
+    this.key = -1;
+    this.value = undefined;
+    if (this.more !== null && this.more.size !== 0) this.more.clear();
   }
 }
 
