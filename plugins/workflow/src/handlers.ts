@@ -529,41 +529,15 @@ export class WorkflowHandlers implements RunOwner {
     // receivers and its parked timer: no per-wait AbortSignal (a recovery parks thousands).
     const signal = cmd.inGroup ? ctx.signal : undefined;
     if (signal?.aborted) return;
-    let entry: DueEntry | undefined;
-    const waiter: Run['receivers'][number] = {
-      topic: cmd.topic,
-      position: cmd.position,
-      deliver: (sig) => {
-        if (entry !== undefined) {
-          this.wheel.cancel(entry);
-          if (run.parkedTimer === entry) run.parkedTimer = undefined;
-        }
-        receiver.completeYield(tag, { topic: sig.topic, payload: sig.payload });
-      },
-    };
+    const waiter = new WaitingReceive(this.wheel, run, cmd.topic, cmd.position, tag, receiver);
     run.receivers.push(waiter);
-    const remove = () => {
-      const i = run.receivers.indexOf(waiter);
-      if (i >= 0) run.receivers.splice(i, 1);
-    };
     const timeout = cmd.timeout;
     if (timeout !== undefined) {
       const due = this.dueOf(run, cmd.position, timeout);
-      entry = this.wheel.add(due, () => {
-        if (run.parkedTimer === entry) run.parkedTimer = undefined;
-        remove();
-        receiver.completeYield(tag, undefined, new ReceiveTimeoutError(cmd.topic, timeout));
-      });
-      if (signal === undefined) run.parkedTimer = entry;
+      waiter.entry = this.wheel.add(due, () => waiter.timedOut(timeout));
+      if (signal === undefined) run.parkedTimer = waiter.entry;
     }
-    signal?.addEventListener(
-      'abort',
-      () => {
-        remove();
-        if (entry !== undefined) this.wheel.cancel(entry);
-      },
-      { once: true },
-    );
+    signal?.addEventListener('abort', () => waiter.abandon(), { once: true });
   };
 
   /** Hand stored signals to the run's waiting receives, oldest first. */
@@ -681,6 +655,50 @@ export class WorkflowHandlers implements RunOwner {
       attrs,
       blocked: row.blocked ?? undefined,
     };
+  }
+}
+
+/** A receive waiting for a signal (an object, not closures: a recovery parks thousands). */
+class WaitingReceive {
+  entry: DueEntry | undefined = undefined;
+  constructor(
+    private readonly wheel: TimerWheel,
+    private readonly run: Run,
+    readonly topic: string | undefined,
+    readonly position: number,
+    private readonly tag: Tag,
+    private readonly receiver: ResultReceiver,
+  ) {}
+
+  deliver(sig: { seq: number; topic: string; payload: unknown }): void {
+    this.dropTimer();
+    this.receiver.completeYield(this.tag, { topic: sig.topic, payload: sig.payload });
+  }
+
+  timedOut(timeout: number): void {
+    if (this.run.parkedTimer === this.entry) this.run.parkedTimer = undefined;
+    this.entry = undefined;
+    this.remove();
+    this.receiver.completeYield(this.tag, undefined, new ReceiveTimeoutError(this.topic, timeout));
+  }
+
+  /** A lost race, or the run ended. */
+  abandon(): void {
+    this.remove();
+    this.dropTimer();
+  }
+
+  private dropTimer(): void {
+    if (this.entry === undefined) return;
+    this.wheel.cancel(this.entry);
+    if (this.run.parkedTimer === this.entry) this.run.parkedTimer = undefined;
+    this.entry = undefined;
+  }
+
+  private remove(): void {
+    const rs = this.run.receivers;
+    const i = rs.indexOf(this);
+    if (i >= 0) rs.splice(i, 1);
   }
 }
 

@@ -327,7 +327,7 @@ export class Run implements ProcessHost, WorkflowContext {
     const rec = this.journal.steps.get(position);
     if (rec !== undefined) return rec.ok ? { ok: true, value: decode(rec.value) } : { ok: false, error: decode(rec.value) };
     if (Object.isExtensible(y.cmd)) {
-      const step: StepInfo = { runId: this.runId, position, key: this.stepKey(position) };
+      const step: StepInfo = new Step(this.runId, this.generation, position);
       (y.cmd as { [STEP]?: StepInfo })[STEP] = step;
     }
     return undefined;
@@ -356,6 +356,23 @@ export class Run implements ProcessHost, WorkflowContext {
 
   exited(_pid: Pid, reason: ExitReason): void {
     this.owner.exited(this, reason);
+  }
+}
+
+/** Where a command runs in its run; the key is built when a handler asks for it (most never do). */
+class Step implements StepInfo {
+  constructor(
+    readonly runId: string,
+    private readonly generation: number,
+    readonly position: number,
+  ) {}
+
+  get key(): string {
+    return `${this.runId}/${this.generation}/${this.position}`;
+  }
+
+  toJSON(): { runId: string; position: number; key: string } {
+    return { runId: this.runId, position: this.position, key: this.key };
   }
 }
 
