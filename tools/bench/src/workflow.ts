@@ -14,7 +14,7 @@
  *   BENCH_WORKFLOW_ONLY=steps|replay|recovery npm run bench:workflow -w tools/bench
  */
 import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRuntime, receive, type Runtime } from '@switchyard/runtime';
 import { defineWorkflow, replayHistories, sideEffect, workflowClient, workflowPlugin, type WorkflowClient } from '@switchyard/plugin-workflow';
@@ -221,7 +221,14 @@ function spread(xs: readonly number[], digits = 0): string {
   return `${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)}`;
 }
 
+function load(): string {
+  return loadavg()
+    .map((x) => x.toFixed(2))
+    .join(', ');
+}
+
 export async function runWorkflowBench(): Promise<string> {
+  const loadBefore = load();
   const dir = fresh();
   const fsyncBefore = fsyncMs(dir);
   const only = process.env.BENCH_WORKFLOW_ONLY; // 'steps' | 'recovery' | 'replay' (default: all)
@@ -330,6 +337,7 @@ export async function runWorkflowBench(): Promise<string> {
   if (measures.length > 0) out.push(table(['measure', 'value'], measures), '');
   const fsyncAfter = fsyncMs(dir);
   rmSync(dir, { recursive: true, force: true });
+  out.push(`load average (1, 5, 15 min): ${loadBefore} at the start, ${load()} at the end`, '');
   out.push(`fsync of one 1-byte write in the temp directory (${FSYNCS} × write + fsyncSync): ${fsyncBefore.toFixed(2)} ms before, ${fsyncAfter.toFixed(2)} ms after`);
   if (dbosNote !== '') out.push('', dbosNote);
   return out.join('\n');
