@@ -192,17 +192,16 @@ export class WorkflowHandlers implements RunOwner {
     if (gone.length > 0) this.leaseLost(gone);
     if (this.options.retentionMs > 0) j.purge(this.wallNow() - this.options.retentionMs);
     for (const id of [...this.waiters.keys()]) if (!this.runs.has(id)) this.answerIfClosed(id);
-    for (const run of this.runs.values()) {
-      if (run.receivers.length === 0) continue;
-      // Signals another runtime stored.
+    // Signals another runtime stored: one query for all held runs, not one per waiting run.
+    for (const id of j.signalledHeld()) {
+      const run = this.runs.get(id);
+      if (run === undefined || run.receivers.length === 0) continue;
       run.mayHaveSignals = true;
       this.wake(run);
     }
-    for (const id of j.claimable(this.workflowNames)) {
-      if (this.runs.has(id) || !j.claim(id)) continue;
-      const row = j.getRun(id);
-      if (row !== undefined) this.load(row);
-    }
+    // Runs freed or expired elsewhere: taken in one transaction (one commit, not one per run).
+    const free = j.claimable(this.workflowNames).filter((id) => !this.runs.has(id));
+    for (const { row, journal } of j.claimMany(free)) this.load(row, journal);
   }
 
   private load(row: Pick<RunRow, 'id' | 'workflow' | 'generation' | 'input'>, journal?: LoadedJournal): Run | undefined {

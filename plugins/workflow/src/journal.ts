@@ -381,10 +381,38 @@ export class Journal {
   private claimableStmt: DriverStatement | undefined;
   private claimableSql = '';
 
+  /**
+   * Take these runs (free or expired) in one transaction, one commit for all of them; returns
+   * the rows now held with their journals, in the order given.
+   */
+  claimMany(ids: readonly string[]): { row: RunRow; journal: LoadedJournal }[] {
+    if (ids.length === 0) return [];
+    return this.db.transaction(() => {
+      const out: { row: RunRow; journal: LoadedJournal }[] = [];
+      for (const id of ids) {
+        if (!this.claim(id)) continue;
+        const row = this.getRun(id);
+        if (row !== undefined) out.push({ row, journal: this.load(id) });
+      }
+      return out;
+    })();
+  }
+
   /** IDs of the open runs this runtime holds. */
   heldIds(): Set<string> {
-    return new Set((this.db.prepare(`SELECT id FROM wf_runs WHERE owner = ? AND status = 'running'`).all(this.owner) as { id: string }[]).map((r) => r.id));
+    const stmt = (this.heldStmt ??= this.db.prepare(`SELECT id FROM wf_runs WHERE owner = ? AND status = 'running'`).raw(true));
+    return new Set((stmt.all(this.owner) as [string][]).map((r) => r[0]));
   }
+  private heldStmt: DriverStatement | undefined;
+
+  /** Open runs held here that have signals not yet consumed (stored by any runtime). */
+  signalledHeld(): Set<string> {
+    const stmt = (this.signalledStmt ??= this.db
+      .prepare(`SELECT DISTINCT g.run FROM wf_signals g CROSS JOIN wf_runs r ON r.id = g.run WHERE g.consumed IS NULL AND r.owner = ? AND r.status = 'running'`)
+      .raw(true));
+    return new Set((stmt.all(this.owner) as [string][]).map((r) => r[0]));
+  }
+  private signalledStmt: DriverStatement | undefined;
 
   renewLeases(): void {
     this.s.renew!.run(this.wallNow() + this.leaseMs, this.owner);
