@@ -108,18 +108,26 @@ async function stepCase(c: StepCase): Promise<Sample & { commits: number }> {
 
 const FSYNCS = 50;
 
-function fsyncMs(dir: string, n = FSYNCS): number {
-  const fd = openSync(join(dir, 'probe'), 'w');
+/** Median ms of `write` + fsyncSync, appending `bytes` each time (a WAL commit appends a page or more). */
+function fsyncMs(dir: string, bytes = 1, n = FSYNCS): number {
+  const fd = openSync(join(dir, `probe-${bytes}`), 'w');
+  const buf = Buffer.alloc(bytes, 120);
   try {
-    const t0 = performance.now();
+    const xs: number[] = [];
     for (let i = 0; i < n; i++) {
-      writeSync(fd, 'x');
+      const t0 = performance.now();
+      writeSync(fd, buf);
       fsyncSync(fd);
+      xs.push(performance.now() - t0);
     }
-    return (performance.now() - t0) / n;
+    return median(xs);
   } finally {
     closeSync(fd);
   }
+}
+
+function fsyncs(dir: string): string {
+  return `${fsyncMs(dir, 1).toFixed(2)} ms (1 byte), ${fsyncMs(dir, 4096).toFixed(2)} ms (4 KiB append)`;
 }
 
 /** Recovery: `runs` open runs of `stepsEach` recorded steps, parked in receive; time until every one has replayed. */
@@ -230,7 +238,7 @@ function load(): string {
 export async function runWorkflowBench(): Promise<string> {
   const loadBefore = load();
   const dir = fresh();
-  const fsyncBefore = fsyncMs(dir);
+  const fsyncBefore = fsyncs(dir);
   const only = process.env.BENCH_WORKFLOW_ONLY; // 'steps' | 'recovery' | 'replay' (default: all)
   const cases: (StepCase & { dbos?: boolean })[] = [
     { name: '1 workflow, FULL', sync: 'FULL', runs: 1, stepsPerRun: 200 },
@@ -257,6 +265,8 @@ export async function runWorkflowBench(): Promise<string> {
       const active = cases.filter((c) => !c.dbos || dbos !== undefined);
       const rates = new Map<string, Rates>(active.map((c) => [c.name, { wall: [], cpuUs: [], pgCpuUs: [], commitsPerStep: [] }]));
       const ratios = { seq: [] as number[], conc: [] as number[] };
+      // The sequential FULL case against the disk measured just before it, in the same round.
+      const perFsync: { stepMs: number; fsyncMs: number }[] = [];
       await stepCase({ ...cases[1]!, stepsPerRun: 500 }); // warm-up
       if (dbos !== undefined) await dbos.bench.runWorkflows(10, 10);
       for (let r = 0; r < ROUNDS; r++) {
@@ -272,7 +282,9 @@ export async function runWorkflowBench(): Promise<string> {
             x.cpuUs.push((s.cpuMs * 1000) / n);
             x.pgCpuUs.push((s.pgCpuMs * 1000) / n);
           } else {
+            const probe = c.runs === 1 && c.sync === 'FULL' ? fsyncMs(dir, 4096, 20) : 0;
             const s = await stepCase(c);
+            if (probe > 0) perFsync.push({ stepMs: s.wallMs / n, fsyncMs: probe });
             x.wall.push((n / s.wallMs) * 1000);
             x.cpuUs.push((s.cpuMs * 1000) / n);
             x.commitsPerStep.push(s.commits / n);
@@ -297,6 +309,11 @@ export async function runWorkflowBench(): Promise<string> {
         ];
       });
       out.push(table(['case', 'runs × steps', 'steps/s (wall, median)', 'spread', 'bench-process CPU µs/step', 'PostgreSQL CPU µs/step', 'commits/step'], rows), '');
+      const bound = perFsync.map((x) => x.stepMs / x.fsyncMs);
+      out.push(
+        `1 workflow, FULL: ${median(perFsync.map((x) => x.stepMs)).toFixed(2)} ms per step against ${median(perFsync.map((x) => x.fsyncMs)).toFixed(2)} ms per 4 KiB append + fsync measured just before it; per-round ratio ${median(bound).toFixed(2)} (${spread(bound, 2)}) fsyncs per step`,
+        '',
+      );
       if (dbos !== undefined) {
         out.push(
           table(
@@ -335,10 +352,10 @@ export async function runWorkflowBench(): Promise<string> {
     );
   }
   if (measures.length > 0) out.push(table(['measure', 'value'], measures), '');
-  const fsyncAfter = fsyncMs(dir);
+  const fsyncAfter = fsyncs(dir);
   rmSync(dir, { recursive: true, force: true });
   out.push(`load average (1, 5, 15 min): ${loadBefore} at the start, ${load()} at the end`, '');
-  out.push(`fsync of one 1-byte write in the temp directory (${FSYNCS} × write + fsyncSync): ${fsyncBefore.toFixed(2)} ms before, ${fsyncAfter.toFixed(2)} ms after`);
+  out.push(`the disk's fsync in the temp directory (median of ${FSYNCS} × write + fsyncSync): ${fsyncBefore} before; ${fsyncAfter} after`);
   if (dbosNote !== '') out.push('', dbosNote);
   return out.join('\n');
 }
