@@ -20,6 +20,8 @@ export interface PgCluster {
   readonly url: string;
   /** CPU seconds used so far by the cluster's processes (postmaster and its children alive now). */
   cpuSeconds(): number;
+  /** WAL flushes (fsyncs) so far, from pg_stat_wal; backends report them within about a second. */
+  walSyncs(): number;
   stop(): void;
 }
 
@@ -108,6 +110,7 @@ export async function startCluster(): Promise<PgCluster> {
       port,
       url: `postgresql://postgres@127.0.0.1:${port}/dbos_bench_sys`,
       cpuSeconds: () => processCpu(pid) + childrenOf(pid).reduce((s, c) => s + processCpu(c), 0),
+      walSyncs: () => Number(run(join(PG_BIN, 'psql'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-Atc', 'SELECT wal_sync FROM pg_stat_wal', 'postgres']).trim()),
       stop,
     };
   } catch (error) {
