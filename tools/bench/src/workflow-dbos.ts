@@ -18,7 +18,7 @@ export interface PgCluster {
   readonly dir: string;
   readonly port: number;
   readonly url: string;
-  /** CPU seconds used so far by the cluster's processes (postmaster and its children alive now). */
+  /** CPU seconds used so far by the cluster: the postmaster, its children alive now, and those that ended (reaped). */
   cpuSeconds(): number;
   /** WAL flushes (fsyncs) so far, from pg_stat_wal; backends report them within about a second. */
   walSyncs(): number;
@@ -52,12 +52,13 @@ export function postgresAvailable(): string | undefined {
 
 const TICKS = 100; // USER_HZ on Linux
 
-function processCpu(pid: number): number {
+/** utime + stime of a process, and with `reaped` the cutime + cstime of its children that ended. */
+function processCpu(pid: number, reaped = false): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime, stime are fields 14 and 15 (1-based); f starts at field 3.
-    return (Number(f[11]) + Number(f[12])) / TICKS;
+    // utime, stime, cutime, cstime are fields 14–17 (1-based); f starts at field 3.
+    return (Number(f[11]) + Number(f[12]) + (reaped ? Number(f[13]) + Number(f[14]) : 0)) / TICKS;
   } catch {
     return 0;
   }
@@ -109,7 +110,7 @@ export async function startCluster(): Promise<PgCluster> {
       dir,
       port,
       url: `postgresql://postgres@127.0.0.1:${port}/dbos_bench_sys`,
-      cpuSeconds: () => processCpu(pid) + childrenOf(pid).reduce((s, c) => s + processCpu(c), 0),
+      cpuSeconds: () => processCpu(pid, true) + childrenOf(pid).reduce((s, c) => s + processCpu(c), 0),
       walSyncs: () => Number(run(join(PG_BIN, 'psql'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-Atc', 'SELECT wal_sync FROM pg_stat_wal', 'postgres']).trim()),
       stop,
     };
