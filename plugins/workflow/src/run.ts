@@ -12,7 +12,7 @@ import {
   type Workflow,
   type WorkflowContext,
 } from './commands.js';
-import { CLOCK_SLEEP, durabilityOf, identify } from './durability.js';
+import { CLOCK_SLEEP, durabilityOf, identCommand, identify, identName } from './durability.js';
 import { CommandNotDurableError, NondeterminismError, WorkflowError, type CommandIdentity } from './errors.js';
 import { setMarker, type LoadedJournal, type StepRecord } from './journal.js';
 import type { DueEntry } from './timers.js';
@@ -40,8 +40,6 @@ export interface RunOwner {
 
 const OK_VOID: HostAnswer = { ok: true, value: undefined };
 const COMMIT = new ManageCmd({ op: 'commit' });
-
-type Prepared = { readonly yield: Command } | { readonly answer: HostAnswer };
 
 /**
  * One loaded run: the host of its process. Positions are counted here, one per command the
@@ -129,7 +127,10 @@ export class Run implements ProcessHost, WorkflowContext {
   *body(pctx: ProcessContext): Generator<Command, unknown, unknown> {
     this.pid = pctx.pid;
     const gen = this.def.fn(this, this.input);
-    let ans: HostAnswer = OK_VOID;
+    // The answer to feed the workflow next (kept in locals: no object per step).
+    let ok = true;
+    let value: unknown = undefined;
+    let error: unknown = undefined;
     let done = false;
     try {
       for (;;) {
@@ -139,38 +140,53 @@ export class Run implements ProcessHost, WorkflowContext {
         if (this.owner.pending(this)) {
           try {
             yield COMMIT;
-          } catch (error) {
+          } catch (failure) {
             // The commit failed: what the run did since the last one is lost, so it must not go on.
-            if (error instanceof WorkflowError) this.stopError = error;
+            if (failure instanceof WorkflowError) this.stopError = failure;
           }
         }
         if (this.stopError !== null) throw this.stopError;
-        const r = ans.ok ? gen.next(ans.value) : gen.throw(ans.error);
+        const r = ok ? gen.next(value) : gen.throw(error);
         if (r.done) {
           done = true;
           this.checkExhausted();
           return r.value;
         }
-        const p = this.prepare(r.value);
+        const y = this.prepare(r.value);
         if (this.stopError !== null) throw this.stopError;
-        if ('answer' in p) {
-          ans = p.answer;
+        if (y === null) {
+          const a = this.answer;
+          this.answer = OK_VOID;
+          ok = a.ok;
+          if (a.ok) value = a.value;
+          else error = a.error;
           continue;
         }
         try {
-          ans = { ok: true, value: yield p.yield };
-        } catch (error) {
+          value = yield y;
+          ok = true;
+        } catch (failure) {
           // Live errors take the journal's form, so replay throws the very same thing.
-          ans = { ok: false, error: roundTrip(error) };
+          ok = false;
+          error = roundTrip(failure);
         }
         if (this.encodeFailure !== null) {
-          ans = { ok: false, error: this.encodeFailure };
+          ok = false;
+          error = this.encodeFailure;
           this.encodeFailure = null;
         }
       }
     } finally {
       if (!done) gen.return(undefined);
     }
+  }
+
+  /** What prepare() answers at once, when it returns null instead of a command to yield. */
+  private answer: HostAnswer = OK_VOID;
+
+  private answered(a: HostAnswer): null {
+    this.answer = a;
+    return null;
   }
 
   private checkExhausted(): void {
@@ -181,33 +197,33 @@ export class Run implements ProcessHost, WorkflowContext {
     throw this.stopError;
   }
 
-  private prepare(y: unknown): Prepared {
-    // Clearing an empty Map still allocates a new table: only clear what holds something.
+  private prepare(y: unknown): Command | null {
+    // Forget what the previous yield expected.
     this.expectCmd = null;
     if (this.expectMore !== null) this.expectMore.length = 0;
     this.kernelPos.clear();
     this.idents.clear();
     if (typeof y !== 'object' || y === null || typeof (y as Command).id !== 'number') {
-      return { answer: { ok: false, error: new TypeError(`workflow run "${this.runId}" yielded something that is not a command; did you mean yield* ?`) } };
+      return this.answered({ ok: false, error: new TypeError(`workflow run "${this.runId}" yielded something that is not a command; did you mean yield* ?`) });
     }
     const cmd = y as Command;
-    if (cmd.id === WorkflowCommand.Version) return { answer: this.version(cmd as VersionCmd) };
+    if (cmd.id === WorkflowCommand.Version) return this.answered(this.version(cmd as VersionCmd));
     const group = cmd.id === CoreCommand.All || cmd.id === CoreCommand.Race;
     if (!group) return this.prepareOne(cmd);
     const members = group ? (cmd as Command & { commands: readonly Command[] }).commands : [cmd];
     for (const m of members) {
       if (typeof m !== 'object' || m === null || typeof m.id !== 'number') {
-        return { answer: { ok: false, error: new TypeError(`workflow run "${this.runId}": a member of all()/race() is not a command`) } };
+        return this.answered({ ok: false, error: new TypeError(`workflow run "${this.runId}": a member of all()/race() is not a command`) });
       }
       if (m.id === CoreCommand.All || m.id === CoreCommand.Race || m.id === WorkflowCommand.Version) {
-        return { answer: { ok: false, error: new TypeError(`workflow run "${this.runId}": all()/race() cannot hold ${m.id === WorkflowCommand.Version ? 'version()' : 'all() or race()'}`) } };
+        return this.answered({ ok: false, error: new TypeError(`workflow run "${this.runId}": all()/race() cannot hold ${m.id === WorkflowCommand.Version ? 'version()' : 'all() or race()'}`) });
       }
       if (durabilityOf(m) === 'handle') {
         const i = identify(m);
-        return { answer: { ok: false, error: roundTrip(new CommandNotDurableError(this.runId, m.id, i.name)) } };
+        return this.answered({ ok: false, error: roundTrip(new CommandNotDurableError(this.runId, m.id, i.name)) });
       }
     }
-    if (group && members.length === 0) return { answer: { ok: true, value: cmd.id === CoreCommand.All ? [] : undefined } };
+    if (group && members.length === 0) return this.answered({ ok: true, value: cmd.id === CoreCommand.All ? [] : undefined });
     const base = this.pos + 1;
     this.pos += members.length;
     let anyRecorded = false;
@@ -220,7 +236,7 @@ export class Run implements ProcessHost, WorkflowContext {
         if (!rec.ok) anyFailed = true;
         if (rec.command !== ident.command || rec.name !== ident.name) {
           this.stopError = new NondeterminismError(this.runId, base + i, { command: rec.command, name: rec.name }, ident);
-          return { answer: OK_VOID };
+          return this.answered(OK_VOID);
         }
       }
       this.idents.set(base + i, ident);
@@ -235,28 +251,28 @@ export class Run implements ProcessHost, WorkflowContext {
       expect.push({ cmd: t, pos: position });
       return t;
     });
-    if (!group) return { yield: out[0]! };
-    return { yield: cmd.id === CoreCommand.All ? all(out) : race(out) };
+    if (!group) return out[0]!;
+    return cmd.id === CoreCommand.All ? all(out) : race(out);
   }
 
   /** prepare() for one command (not all()/race()): the common case, without the arrays. */
-  private prepareOne(cmd: Command): Prepared {
+  private prepareOne(cmd: Command): Command | null {
     if (durabilityOf(cmd) === 'handle') {
-      return { answer: { ok: false, error: roundTrip(new CommandNotDurableError(this.runId, cmd.id, identify(cmd).name)) } };
+      return this.answered({ ok: false, error: roundTrip(new CommandNotDurableError(this.runId, cmd.id, identify(cmd).name)) });
     }
     const position = ++this.pos;
-    const ident = identify(cmd);
     const rec = this.journal.steps.get(position);
     if (rec !== undefined) {
-      if (rec.command !== ident.command || rec.name !== ident.name) {
-        this.stopError = new NondeterminismError(this.runId, position, { command: rec.command, name: rec.name }, ident);
-        return { answer: OK_VOID };
+      // Replay: compare without building the identity object.
+      if (rec.command !== identCommand(cmd) || rec.name !== identName(cmd)) {
+        this.stopError = new NondeterminismError(this.runId, position, { command: rec.command, name: rec.name }, identify(cmd));
+        return this.answered(OK_VOID);
       }
-    } else this.idents.set(position, ident);
+    } else this.idents.set(position, identify(cmd));
     const t = this.translate(cmd, position, false);
     this.expectCmd = t;
     this.expectPos = position;
-    return { yield: t };
+    return t;
   }
 
   private translate(m: Command, position: number, inGroup = true): Command {
