@@ -211,6 +211,8 @@ export class TimerCmd extends CommandBase<void> {
   readonly durability = 'workflow';
   runId = '';
   position = 0;
+  /** Set by the host for a member of all()/race(): only then can the wait be abandoned while the run goes on. */
+  inGroup = false;
   constructor(
     readonly ms: number,
     /** Never completes (stands in for an unrecorded loser of a replayed race). */
@@ -232,6 +234,8 @@ export class ReceiveSignalCmd<T = unknown> extends CommandBase<Signal<T>> {
   readonly durability = 'workflow';
   runId = '';
   position = 0;
+  /** Set by the host for a member of all()/race(): only then can the wait be abandoned while the run goes on. */
+  inGroup = false;
   constructor(
     readonly topic: string | undefined,
     readonly timeout: number | undefined,

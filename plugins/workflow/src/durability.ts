@@ -35,27 +35,38 @@ export function durabilityOf(cmd: Command): Durability {
 
 /** What a journal position records about the command, to detect a changed workflow. */
 export function identify(cmd: Command): CommandIdentity {
+  return { command: identCommand(cmd), name: identName(cmd) };
+}
+
+/** The command ID a position records (identify() without the allocation). */
+export function identCommand(cmd: Command): number {
+  const id = cmd.id;
+  if (id === CLOCK_SLEEP) return WorkflowCommand.Timer;
+  if (id === CoreCommand.Receive) return WorkflowCommand.Receive;
+  return id;
+}
+
+/** The name a position records (identify() without the allocation). */
+export function identName(cmd: Command): string {
   const c = cmd as Command & Record<string, unknown>;
   switch (cmd.id) {
     case CLOCK_SLEEP:
-      return { command: WorkflowCommand.Timer, name: 'sleep' };
+    case WorkflowCommand.Timer:
+      return 'sleep';
     case CoreCommand.Receive:
-      return { command: WorkflowCommand.Receive, name: typeof c.topic === 'string' ? c.topic : '*' };
+    case WorkflowCommand.Receive:
+      return typeof c.topic === 'string' ? c.topic : '*';
     case WorkflowCommand.SideEffect:
-      return { command: cmd.id, name: String(c.label) };
+      return String(c.label);
     case WorkflowCommand.Call:
     case WorkflowCommand.Start:
-      return { command: cmd.id, name: String(c.workflow) };
+      return String(c.workflow);
     case WorkflowCommand.Signal:
-      return { command: cmd.id, name: String(c.topic) };
+      return String(c.topic);
     case WorkflowCommand.Manage:
-      return { command: cmd.id, name: String(c.name) };
-    case WorkflowCommand.Timer:
-      return { command: cmd.id, name: 'sleep' };
-    case WorkflowCommand.Receive:
-      return { command: cmd.id, name: typeof c.topic === 'string' ? c.topic : '*' };
+      return String(c.name);
     default:
-      return { command: cmd.id, name: (cmd.constructor as { name?: string } | undefined)?.name || 'command' };
+      return (cmd.constructor as { name?: string } | undefined)?.name || 'command';
   }
 }
 

@@ -20,11 +20,11 @@ import {
   type UpsertAttrsCmd,
 } from './commands.js';
 import { WorkflowError } from './errors.js';
-import { Journal, type LoadedJournal, type RunRow, type StepRecord } from './journal.js';
+import { Journal, setTimer, type LoadedJournal, type RunRow, type StepRecord } from './journal.js';
 import { MEMORY_JOURNAL, type ResolvedOptions } from './options.js';
 import { attrValue, checkDeclared, compileFilter, storedValues } from './query.js';
 import { encodeError, Run, stepOf, type RunOwner } from './run.js';
-import { TimerWheel } from './timers.js';
+import { TimerWheel, type DueEntry } from './timers.js';
 
 type Waiter = (answer: HostAnswer) => void;
 
@@ -154,12 +154,11 @@ export class WorkflowHandlers implements RunOwner {
   private recover(): void {
     const j = this.journal;
     this.wheel.hold();
-    const rows = j.claimAll(this.workflowNames, true).filter((r) => !this.runs.has(r.id));
-    const journals = j.loadOwned();
-    const signalled = j.runsWithSignals();
-    for (const row of rows) {
-      const run = this.load(row, journals.get(row.id) ?? EMPTY_JOURNAL());
-      if (run !== undefined) run.mayHaveSignals = signalled.has(row.id);
+    const recovered = j.recoverAll(this.workflowNames);
+    for (const r of recovered) {
+      if (this.runs.has(r.id)) continue;
+      const run = this.load(r, r.journal);
+      if (run !== undefined) run.mayHaveSignals = r.signalled;
     }
     // Overdue timers fire in due order once every recovered run has replayed up to its wait.
     void this.rt.whenIdle().then(() => {
@@ -195,20 +194,19 @@ export class WorkflowHandlers implements RunOwner {
     if (gone.length > 0) this.leaseLost(gone);
     if (this.options.retentionMs > 0) j.purge(this.wallNow() - this.options.retentionMs);
     for (const id of [...this.waiters.keys()]) if (!this.runs.has(id)) this.answerIfClosed(id);
-    for (const run of this.runs.values()) {
-      if (run.receivers.length === 0) continue;
-      // Signals another runtime stored.
+    // Signals another runtime stored: one query for all held runs, not one per waiting run.
+    for (const id of j.signalledHeld()) {
+      const run = this.runs.get(id);
+      if (run === undefined || run.receivers.length === 0) continue;
       run.mayHaveSignals = true;
       this.wake(run);
     }
-    for (const id of j.claimable(this.workflowNames)) {
-      if (this.runs.has(id) || !j.claim(id)) continue;
-      const row = j.getRun(id);
-      if (row !== undefined) this.load(row);
-    }
+    // Runs freed or expired elsewhere: taken in one transaction (one commit, not one per run).
+    const free = j.claimable(this.workflowNames).filter((id) => !this.runs.has(id));
+    for (const { row, journal } of j.claimMany(free)) this.load(row, journal);
   }
 
-  private load(row: RunRow, journal?: LoadedJournal): Run | undefined {
+  private load(row: Pick<RunRow, 'id' | 'workflow' | 'generation' | 'input'>, journal?: LoadedJournal): Run | undefined {
     const def = this.options.workflows.get(row.workflow);
     if (def === undefined) {
       // Another runtime may know it: give the lease back.
@@ -236,7 +234,7 @@ export class WorkflowHandlers implements RunOwner {
       s.insertStep!.run(id, position, rec.command, rec.name, rec.ok ? 1 : 0, rec.value);
       if (consumedSeq !== undefined) {
         s.consume!.run(position, consumedSeq);
-        run.taken.delete(consumedSeq);
+        run.untake(consumedSeq);
       }
     });
   }
@@ -250,6 +248,10 @@ export class WorkflowHandlers implements RunOwner {
     if (this.runs.get(run.runId) === run) this.runs.delete(run.runId);
     this.byPid.delete(run.pid);
     run.receivers = [];
+    if (run.parkedTimer !== undefined) {
+      this.wheel.cancel(run.parkedTimer);
+      run.parkedTimer = undefined;
+    }
     if (run.leaseLost || this.journalDb === null) return;
     const j = this.journal;
     const s = j.stmts;
@@ -475,7 +477,7 @@ export class WorkflowHandlers implements RunOwner {
     let due = run.journal.timers.get(position);
     if (due === undefined) {
       due = this.wallNow() + ms;
-      run.journal.timers.set(position, due);
+      setTimer(run.journal, position, due);
       const d = due;
       this.journal.addForRun(run.runId, () => this.journal.stmts.insertTimer!.run(run.runId, position, d));
     }
@@ -487,6 +489,15 @@ export class WorkflowHandlers implements RunOwner {
     const run = this.runs.get(cmd.runId);
     if (run === undefined || !Number.isFinite(cmd.ms) || cmd.ms < 0) throw new RangeError(`sleep(): ms must be a finite number >= 0, got ${String(cmd.ms)}`);
     const due = this.dueOf(run, cmd.position, cmd.ms);
+    if (!cmd.inGroup) {
+      // Only the run's end abandons it: exited() cancels the entry.
+      const entry = this.wheel.add(due, () => {
+        if (run.parkedTimer === entry) run.parkedTimer = undefined;
+        receiver.completeYield(tag, undefined);
+      });
+      run.parkedTimer = entry;
+      return;
+    }
     const signal = ctx.signal;
     if (signal.aborted) return;
     const entry = this.wheel.add(due, () => receiver.completeYield(tag, undefined));
@@ -497,12 +508,11 @@ export class WorkflowHandlers implements RunOwner {
     // Recovered runs with nothing stored skip the query; a new signal sets the flag again.
     if (!run.mayHaveSignals) return undefined;
     const s = this.journal.stmts;
-    const limit = run.taken.size + 1;
+    const limit = run.takenCount + 1;
     const rows = (topic === undefined ? s.nextSignals!.all(run.runId, limit) : s.nextSignalsTopic!.all(run.runId, topic, limit)) as { seq: number; topic: string; payload: string }[];
     for (const r of rows) {
-      if (run.taken.has(r.seq)) continue;
-      run.taken.add(r.seq);
-      run.consumed.set(position, r.seq);
+      if (run.isTaken(r.seq)) continue;
+      run.take(r.seq, position);
       return { seq: r.seq, topic: r.topic, payload: decode(r.payload) };
     }
     return undefined;
@@ -516,38 +526,19 @@ export class WorkflowHandlers implements RunOwner {
       receiver.completeYield(tag, { topic: got.topic, payload: got.payload });
       return;
     }
-    const signal = ctx.signal;
-    if (signal.aborted) return;
-    let entry: ReturnType<TimerWheel['add']> | undefined;
-    const waiter: Run['receivers'][number] = {
-      topic: cmd.topic,
-      position: cmd.position,
-      deliver: (sig) => {
-        if (entry !== undefined) this.wheel.cancel(entry);
-        receiver.completeYield(tag, { topic: sig.topic, payload: sig.payload });
-      },
-    };
+    // Outside all()/race() only the run's end abandons the wait, and exited() drops the run's
+    // receivers and its parked timer: no per-wait AbortSignal (a recovery parks thousands).
+    const signal = cmd.inGroup ? ctx.signal : undefined;
+    if (signal?.aborted) return;
+    const waiter = new WaitingReceive(this.wheel, run, cmd.topic, cmd.position, tag, receiver);
     run.receivers.push(waiter);
-    const remove = () => {
-      const i = run.receivers.indexOf(waiter);
-      if (i >= 0) run.receivers.splice(i, 1);
-    };
     const timeout = cmd.timeout;
     if (timeout !== undefined) {
       const due = this.dueOf(run, cmd.position, timeout);
-      entry = this.wheel.add(due, () => {
-        remove();
-        receiver.completeYield(tag, undefined, new ReceiveTimeoutError(cmd.topic, timeout));
-      });
+      waiter.entry = this.wheel.add(due, () => waiter.timedOut(timeout));
+      if (signal === undefined) run.parkedTimer = waiter.entry;
     }
-    signal.addEventListener(
-      'abort',
-      () => {
-        remove();
-        if (entry !== undefined) this.wheel.cancel(entry);
-      },
-      { once: true },
-    );
+    signal?.addEventListener('abort', () => waiter.abandon(), { once: true });
   };
 
   /** Hand stored signals to the run's waiting receives, oldest first. */
@@ -668,7 +659,49 @@ export class WorkflowHandlers implements RunOwner {
   }
 }
 
-const EMPTY_JOURNAL = (): LoadedJournal => ({ steps: new Map(), markers: new Map(), timers: new Map(), maxPosition: 0 });
+/** A receive waiting for a signal (an object, not closures: a recovery parks thousands). */
+class WaitingReceive {
+  entry: DueEntry | undefined = undefined;
+  constructor(
+    private readonly wheel: TimerWheel,
+    private readonly run: Run,
+    readonly topic: string | undefined,
+    readonly position: number,
+    private readonly tag: Tag,
+    private readonly receiver: ResultReceiver,
+  ) {}
+
+  deliver(sig: { seq: number; topic: string; payload: unknown }): void {
+    this.dropTimer();
+    this.receiver.completeYield(this.tag, { topic: sig.topic, payload: sig.payload });
+  }
+
+  timedOut(timeout: number): void {
+    if (this.run.parkedTimer === this.entry) this.run.parkedTimer = undefined;
+    this.entry = undefined;
+    this.remove();
+    this.receiver.completeYield(this.tag, undefined, new ReceiveTimeoutError(this.topic, timeout));
+  }
+
+  /** A lost race, or the run ended. */
+  abandon(): void {
+    this.remove();
+    this.dropTimer();
+  }
+
+  private dropTimer(): void {
+    if (this.entry === undefined) return;
+    this.wheel.cancel(this.entry);
+    if (this.run.parkedTimer === this.entry) this.run.parkedTimer = undefined;
+    this.entry = undefined;
+  }
+
+  private remove(): void {
+    const rs = this.run.receivers;
+    const i = rs.indexOf(this);
+    if (i >= 0) rs.splice(i, 1);
+  }
+}
 
 function complete(receiver: ResultReceiver, tag: Tag, a: HostAnswer): void {
   if (a.ok) receiver.completeYield(tag, a.value);

@@ -26,9 +26,50 @@ export interface RunRow {
 
 export interface LoadedJournal {
   readonly steps: Map<number, StepRecord>;
-  readonly markers: Map<string, number>;
-  readonly timers: Map<number, number>;
+  /** Version markers; the shared empty map until the first is set (setMarker). */
+  readonly markers: ReadonlyMap<string, number>;
+  /** position → due time of durable timers; the shared empty map until the first is set (setTimer). */
+  readonly timers: ReadonlyMap<number, number>;
   readonly maxPosition: number;
+}
+
+// Most runs have no markers and no timers: ten thousand recovered runs share these two.
+const NO_MARKERS: ReadonlyMap<string, number> = new Map();
+const NO_TIMERS: ReadonlyMap<number, number> = new Map();
+
+export function setMarker(j: LoadedJournal, change: string, version: number): void {
+  if (j.markers === NO_MARKERS) (j as { markers: ReadonlyMap<string, number> }).markers = new Map();
+  (j.markers as Map<string, number>).set(change, version);
+}
+
+export function setTimer(j: LoadedJournal, position: number, due: number): void {
+  if (j.timers === NO_TIMERS) (j as { timers: ReadonlyMap<number, number> }).timers = new Map();
+  (j.timers as Map<number, number>).set(position, due);
+}
+
+function emptyJournal(): LoadedJournal {
+  return { steps: new Map(), markers: NO_MARKERS, timers: NO_TIMERS, maxPosition: 0 };
+}
+
+/** An open run taken at recovery, with everything its replay needs. */
+export interface RecoveredRun {
+  readonly id: string;
+  readonly workflow: string;
+  readonly generation: number;
+  readonly input: string;
+  readonly journal: LoadedJournal;
+  /** True when it has signals not yet consumed. */
+  signalled: boolean;
+}
+
+interface RecoveryStatements {
+  readonly n: number;
+  readonly claim: DriverStatement;
+  readonly runs: DriverStatement;
+  readonly steps: DriverStatement;
+  readonly markers: DriverStatement;
+  readonly timers: DriverStatement;
+  readonly signals: DriverStatement;
 }
 
 type Op = () => void;
@@ -243,11 +284,10 @@ export class Journal {
       steps.set(r.pos, { command: r.command, name: r.name, ok: r.ok === 1, value: r.value });
       if (r.pos > maxPosition) maxPosition = r.pos;
     }
-    const markers = new Map<string, number>();
-    for (const r of this.s.markers!.all(runId) as { change: string; version: number }[]) markers.set(r.change, r.version);
-    const timers = new Map<number, number>();
-    for (const r of this.s.timers!.all(runId) as { pos: number; due: number }[]) timers.set(r.pos, r.due);
-    return { steps, markers, timers, maxPosition };
+    const j: LoadedJournal = { steps, markers: NO_MARKERS, timers: NO_TIMERS, maxPosition };
+    for (const r of this.s.markers!.all(runId) as { change: string; version: number }[]) setMarker(j, r.change, r.version);
+    for (const r of this.s.timers!.all(runId) as { pos: number; due: number }[]) setTimer(j, r.pos, r.due);
+    return j;
   }
 
   /** Try to take a run: free, ours (a restart with the same owner), or its lease ran out. */
@@ -257,44 +297,75 @@ export class Journal {
   }
 
   /**
-   * Take every open run of these workflows that is free, expired, or (with `mine`) already ours
-   * from before a restart, in one statement; returns the rows now held, oldest first.
+   * Recovery, in one transaction: take every open run of these workflows that is free, expired,
+   * or already ours from before a restart (one UPDATE), then read what replay needs of all of
+   * them at once: the runs (oldest first), their steps, markers and timers (one query each, walked
+   * in the same order as the runs, so no per-run query and no per-row map lookup), and which of
+   * them have unconsumed signals.
    */
-  claimAll(workflows: readonly string[], mine: boolean): RunRow[] {
+  recoverAll(workflows: readonly string[]): RecoveredRun[] {
     if (workflows.length === 0) return [];
     const now = this.wallNow();
-    const marks = workflows.map(() => '?').join(', ');
+    const r = this.recoveryStatements(workflows.length);
     return this.db.transaction(() => {
-      this.db
-        .prepare(`UPDATE wf_runs SET owner = ?, lease_until = ?, blocked = NULL WHERE status = 'running' AND (owner IS NULL OR lease_until < ?${mine ? ' OR owner = ?' : ''}) AND workflow IN (${marks})`)
-        .run(this.owner, now + this.leaseMs, now, ...(mine ? [this.owner] : []), ...workflows);
-      return this.db.prepare(`SELECT * FROM wf_runs WHERE owner = ? AND status = 'running' ORDER BY created_at, id`).all(this.owner) as RunRow[];
+      r.claim.run(this.owner, now + this.leaseMs, now, this.owner, ...workflows);
+      const rows = r.runs.all(this.owner) as [string, string, number, string][];
+      const out: RecoveredRun[] = new Array<RecoveredRun>(rows.length);
+      const index = new Map<string, RecoveredRun>();
+      for (let i = 0; i < rows.length; i++) {
+        const [id, workflow, generation, input] = rows[i]!;
+        const run: RecoveredRun = { id, workflow, generation, input, journal: emptyJournal(), signalled: false };
+        out[i] = run;
+        index.set(id, run);
+      }
+      // Steps come grouped by run (the plan walks runs, then each run's steps by primary key):
+      // one map lookup per run, not per step.
+      let cur: RecoveredRun | undefined;
+      for (const s of r.steps.all(this.owner) as [string, number, number, string, number, string][]) {
+        if (cur === undefined || cur.id !== s[0]) {
+          cur = index.get(s[0]);
+          if (cur === undefined) continue;
+        }
+        const pos = s[1];
+        cur.journal.steps.set(pos, { command: s[2], name: s[3], ok: s[4] === 1, value: s[5] });
+        if (pos > cur.journal.maxPosition) (cur.journal as { maxPosition: number }).maxPosition = pos;
+      }
+      for (const m of r.markers.all(this.owner) as [string, string, number][]) {
+        const run = index.get(m[0]);
+        if (run !== undefined) setMarker(run.journal, m[1], m[2]);
+      }
+      for (const t of r.timers.all(this.owner) as [string, number, number][]) {
+        const run = index.get(t[0]);
+        if (run !== undefined) setTimer(run.journal, t[1], t[2]);
+      }
+      for (const [id] of r.signals.all(this.owner) as [string][]) {
+        const run = index.get(id);
+        if (run !== undefined) run.signalled = true;
+      }
+      return out;
     })();
   }
 
-  /** The journals of every open run this runtime holds (recovery), in three scans. */
-  loadOwned(): Map<string, LoadedJournal> {
-    const out = new Map<string, LoadedJournal>();
-    const get = (id: string) => {
-      let j = out.get(id);
-      if (j === undefined) out.set(id, (j = { steps: new Map(), markers: new Map(), timers: new Map(), maxPosition: 0 }));
-      return j;
+  private recoveryStatements(n: number): RecoveryStatements {
+    let r = this.recoveryCache;
+    if (r !== undefined && r.n === n) return r;
+    const p = (sql: string) => this.db.prepare(sql);
+    // Open runs are reached through the (status, created_at) index; each run's rows by primary key.
+    const held = `FROM wf_runs r CROSS JOIN`;
+    const mine = `WHERE r.owner = ? AND r.status = 'running'`;
+    r = {
+      n,
+      claim: p(`UPDATE wf_runs SET owner = ?, lease_until = ?, blocked = NULL WHERE status = 'running' AND (owner IS NULL OR lease_until < ? OR owner = ?) AND workflow IN (${Array.from({ length: n }, () => '?').join(', ')})`),
+      runs: p(`SELECT r.id, r.workflow, r.generation, r.input FROM wf_runs r ${mine} ORDER BY r.created_at, r.id`).raw(true),
+      steps: p(`SELECT s.run, s.pos, s.command, s.name, s.ok, s.value ${held} wf_steps s ON s.run = r.id ${mine}`).raw(true),
+      markers: p(`SELECT m.run, m.change, m.version ${held} wf_markers m ON m.run = r.id ${mine}`).raw(true),
+      timers: p(`SELECT t.run, t.pos, t.due ${held} wf_timers t ON t.run = r.id ${mine}`).raw(true),
+      signals: p(`SELECT DISTINCT r.id ${held} wf_signals g ON g.run = r.id ${mine} AND g.consumed IS NULL`).raw(true),
     };
-    const owned = `SELECT id FROM wf_runs WHERE owner = ? AND status = 'running'`;
-    for (const r of this.db.prepare(`SELECT run, pos, command, name, ok, value FROM wf_steps WHERE run IN (${owned})`).all(this.owner) as { run: string; pos: number; command: number; name: string; ok: number; value: string }[]) {
-      const j = get(r.run);
-      j.steps.set(r.pos, { command: r.command, name: r.name, ok: r.ok === 1, value: r.value });
-      if (r.pos > j.maxPosition) (j as { maxPosition: number }).maxPosition = r.pos;
-    }
-    for (const r of this.db.prepare(`SELECT run, change, version FROM wf_markers WHERE run IN (${owned})`).all(this.owner) as { run: string; change: string; version: number }[]) get(r.run).markers.set(r.change, r.version);
-    for (const r of this.db.prepare(`SELECT run, pos, due FROM wf_timers WHERE run IN (${owned})`).all(this.owner) as { run: string; pos: number; due: number }[]) get(r.run).timers.set(r.pos, r.due);
-    return out;
+    this.recoveryCache = r;
+    return r;
   }
-
-  /** Runs with signals not yet consumed. */
-  runsWithSignals(): Set<string> {
-    return new Set((this.db.prepare(`SELECT DISTINCT run FROM wf_signals WHERE consumed IS NULL`).all() as { run: string }[]).map((r) => r.run));
-  }
+  private recoveryCache: RecoveryStatements | undefined;
 
   /** Open runs of these workflows that this runtime may take. */
   claimable(workflows: readonly string[]): string[] {
@@ -310,10 +381,38 @@ export class Journal {
   private claimableStmt: DriverStatement | undefined;
   private claimableSql = '';
 
+  /**
+   * Take these runs (free or expired) in one transaction, one commit for all of them; returns
+   * the rows now held with their journals, in the order given.
+   */
+  claimMany(ids: readonly string[]): { row: RunRow; journal: LoadedJournal }[] {
+    if (ids.length === 0) return [];
+    return this.db.transaction(() => {
+      const out: { row: RunRow; journal: LoadedJournal }[] = [];
+      for (const id of ids) {
+        if (!this.claim(id)) continue;
+        const row = this.getRun(id);
+        if (row !== undefined) out.push({ row, journal: this.load(id) });
+      }
+      return out;
+    })();
+  }
+
   /** IDs of the open runs this runtime holds. */
   heldIds(): Set<string> {
-    return new Set((this.db.prepare(`SELECT id FROM wf_runs WHERE owner = ? AND status = 'running'`).all(this.owner) as { id: string }[]).map((r) => r.id));
+    const stmt = (this.heldStmt ??= this.db.prepare(`SELECT id FROM wf_runs WHERE owner = ? AND status = 'running'`).raw(true));
+    return new Set((stmt.all(this.owner) as [string][]).map((r) => r[0]));
   }
+  private heldStmt: DriverStatement | undefined;
+
+  /** Open runs held here that have signals not yet consumed (stored by any runtime). */
+  signalledHeld(): Set<string> {
+    const stmt = (this.signalledStmt ??= this.db
+      .prepare(`SELECT DISTINCT g.run FROM wf_signals g CROSS JOIN wf_runs r ON r.id = g.run WHERE g.consumed IS NULL AND r.owner = ? AND r.status = 'running'`)
+      .raw(true));
+    return new Set((stmt.all(this.owner) as [string][]).map((r) => r[0]));
+  }
+  private signalledStmt: DriverStatement | undefined;
 
   renewLeases(): void {
     this.s.renew!.run(this.wallNow() + this.leaseMs, this.owner);

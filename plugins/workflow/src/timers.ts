@@ -63,6 +63,8 @@ export class TimerWheel {
     if (this.armed !== undefined) this.clock.clearTimeout(this.armed);
     this.armed = undefined;
     this.armedAt = Infinity;
+    // Entries cancelled later (a run ending after the close) must not count down `live` again.
+    for (const e of this.heap) e.cancelled = true;
     this.heap.length = 0;
     this.live = 0;
     this.held = true;

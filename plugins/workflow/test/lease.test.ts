@@ -41,6 +41,25 @@ describe('leases: two runtimes on one database', () => {
     await b.stop();
   });
 
+  it('a signal stored through another runtime wakes the holder\'s run at its next poll, and only that run', async () => {
+    const file = tempFile();
+    const pa: Probe = { calls: [] };
+    const a = await boot({ file, workflows: [wf], owner: 'a', leaseMs: 3000 }, { probe: pa });
+    const b = await boot({ file, workflows: [wf], owner: 'b', leaseMs: 3000 });
+    await a.client.start(wf, undefined, { id: 's1' });
+    await a.client.start(wf, undefined, { id: 's2' });
+    await until(a, () => pa.calls.length === 2, 'first steps in a');
+    await b.client.signal('s2', 'go');
+    expect(pa.calls).toEqual(['before s1', 'before s2']);
+    await a.clock.advance(1000);
+    expect(await a.client.result('s2')).toBe('s2');
+    expect(pa.calls).toEqual(['before s1', 'before s2', 'after s2']);
+    expect(stats(a).loaded).toBe(1);
+    expect((await a.client.describe('s1')).status).toBe('running');
+    await a.stop();
+    await b.stop();
+  });
+
   it('fences a runtime whose lease expired: its writes are refused and its run stops, the new holder finishes it', async () => {
     const file = tempFile();
     const pa: Probe = { calls: [] };

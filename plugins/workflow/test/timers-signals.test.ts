@@ -66,6 +66,30 @@ describe('durable timers', () => {
     await b.stop();
     expect(b.clock.pending).toBe(0);
   });
+  it('drops the durable timer of a cancelled run, parked in a sleep, a receive with a timeout or a race', async () => {
+    const napper = defineWorkflow('napper', function* () {
+      yield* sleep(DAY);
+    });
+    const waiter = defineWorkflow('waiter', function* () {
+      yield* receive({ topic: 'go', timeout: DAY });
+    });
+    const racer = defineWorkflow('racer', function* () {
+      yield* race([sleep(DAY), receive({ topic: 'go', timeout: 2 * DAY })]);
+    });
+    const b = await boot({ file: tempFile(), workflows: [napper, waiter, racer], leaseMs: 3600_000 });
+    const ids = [await b.client.start(napper, undefined), await b.client.start(waiter, undefined), await b.client.start(racer, undefined)];
+    await b.settle();
+    expect(stats(b)).toMatchObject({ loaded: 3, timers: 4, armedTimers: 1 });
+    for (const id of ids) expect(await b.client.cancel(id, 'test')).toBe(true);
+    await until(b, () => stats(b).loaded === 0, 'the cancelled runs to end');
+    for (const id of ids) expect((await b.client.describe(id)).status).toBe('cancelled');
+    expect(stats(b)).toMatchObject({ loaded: 0, timers: 0 });
+    // Nothing fires for them later either.
+    await b.clock.advance(3 * DAY);
+    expect(stats(b)).toMatchObject({ timers: 0, armedTimers: 0 });
+    await b.stop();
+    expect(b.clock.pending).toBe(0);
+  });
 });
 
 describe('signals', () => {

@@ -3,16 +3,23 @@
  * concurrent) at synchronous=FULL and NORMAL, beside the disk's own fsync time; replay cost
  * per step; recovery time of 10,000 open runs. Durable throughput is bounded by fsync (waiting,
  * not CPU), so those rates are per wall-clock second; CPU per step is shown beside them.
- * DBOS Transact is not run here (no PostgreSQL cluster in this benchmark yet).
  *
- *   node --expose-gc --conditions=@switchyard/source --import tsx tools/bench/src/workflow.ts
+ * DBOS Transact (@dbos-inc/dbos-sdk) runs the same workflow (N steps, each a trivial function
+ * returning a value, DBOS.runStep) on a PostgreSQL 15 cluster the benchmark starts and stops
+ * (fsync=on, synchronous_commit=on: one WAL flush per commit, as our synchronous=FULL). Its
+ * database work runs in PostgreSQL's processes, so the comparison is per wall-clock second;
+ * both CPU figures are shown. Without PostgreSQL the table says why and shows ours alone.
+ *
+ *   npm run bench:workflow -w tools/bench
+ *   BENCH_WORKFLOW_ONLY=steps|replay|recovery npm run bench:workflow -w tools/bench
  */
 import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRuntime, receive, type Runtime } from '@switchyard/runtime';
 import { defineWorkflow, replayHistories, sideEffect, workflowClient, workflowPlugin, type WorkflowClient } from '@switchyard/plugin-workflow';
 import { gc, isMain, median, table } from './util.js';
+import { launchDbos, postgresAvailable, startCluster, type DbosBench, type PgCluster } from './workflow-dbos.js';
 
 const ROUNDS = 3;
 
@@ -77,38 +84,50 @@ interface StepCase {
   stepsPerRun: number;
 }
 
-async function stepCase(c: StepCase): Promise<Sample> {
+async function stepCase(c: StepCase): Promise<Sample & { commits: number }> {
   const dir = fresh();
   const env = await open(dir, c.sync);
   try {
     // Start outside the timing: a start is its own commit.
     const ids: string[] = [];
     const starts: Promise<string>[] = [];
+    const stats = () => env.rt.stats().plugins.workflow as { commits: number };
+    const c0 = stats().commits;
     const t = await timed(async () => {
       for (let i = 0; i < c.runs; i++) starts.push(env.client.start(steps, c.stepsPerRun));
       ids.push(...(await Promise.all(starts)));
       const results = await Promise.all(ids.map((id) => env.client.result(id)));
       for (const r of results) check(r, expected(c.stepsPerRun), c.name);
     });
-    return t;
+    return { ...t, commits: stats().commits - c0 };
   } finally {
     await env.rt.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function fsyncMs(dir: string, n = 50): number {
-  const fd = openSync(join(dir, 'probe'), 'w');
+const FSYNCS = 50;
+
+/** Median ms of `write` + fsyncSync, appending `bytes` each time (a WAL commit appends a page or more). */
+function fsyncMs(dir: string, bytes = 1, n = FSYNCS): number {
+  const fd = openSync(join(dir, `probe-${bytes}`), 'w');
+  const buf = Buffer.alloc(bytes, 120);
   try {
-    const t0 = performance.now();
+    const xs: number[] = [];
     for (let i = 0; i < n; i++) {
-      writeSync(fd, 'x');
+      const t0 = performance.now();
+      writeSync(fd, buf);
       fsyncSync(fd);
+      xs.push(performance.now() - t0);
     }
-    return (performance.now() - t0) / n;
+    return median(xs);
   } finally {
     closeSync(fd);
   }
+}
+
+function fsyncs(dir: string): string {
+  return `${fsyncMs(dir, 1).toFixed(2)} ms (1 byte), ${fsyncMs(dir, 4096).toFixed(2)} ms (4 KiB append)`;
 }
 
 /** Recovery: `runs` open runs of `stepsEach` recorded steps, parked in receive; time until every one has replayed. */
@@ -163,54 +182,190 @@ async function replayPerStep(n: number): Promise<number> {
   }
 }
 
+interface Rates {
+  wall: number[];
+  cpuUs: number[];
+  /** DBOS only: the PostgreSQL cluster's CPU per step. */
+  pgCpuUs: number[];
+  /** Ours only: journal commits per step. */
+  commitsPerStep: number[];
+}
+
+interface DbosSide {
+  bench: DbosBench;
+  cluster: PgCluster;
+}
+
+/** Start PostgreSQL and DBOS, or say exactly why not. */
+async function startDbos(): Promise<DbosSide | string> {
+  const missing = postgresAvailable();
+  if (missing !== undefined) return missing;
+  let cluster: PgCluster;
+  try {
+    cluster = await startCluster();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  try {
+    // DBOS's default pool (10 connections): 100 concurrent workflows ran faster with it here than with 50.
+    const bench = await launchDbos(cluster.url, Number(process.env.DBOS_POOL ?? 10));
+    return { bench, cluster };
+  } catch (error) {
+    cluster.stop();
+    return `DBOS failed to launch: ${(error as Error).message}`;
+  }
+}
+
+const settleStats = () => new Promise((r) => setTimeout(r, 1200));
+
+async function dbosCase(side: DbosSide, c: StepCase): Promise<Sample & { pgCpuMs: number; walSyncs: number }> {
+  await settleStats();
+  const w0 = side.cluster.walSyncs();
+  const pg0 = side.cluster.cpuSeconds();
+  const t = await timed(async () => {
+    const results = await side.bench.runWorkflows(c.runs, c.stepsPerRun);
+    for (const r of results) check(r, expected(c.stepsPerRun), c.name);
+  });
+  const pgCpuMs = (side.cluster.cpuSeconds() - pg0) * 1000;
+  // Outside the timing: PostgreSQL's backends report their WAL flushes within about a second.
+  await settleStats();
+  return { ...t, pgCpuMs, walSyncs: side.cluster.walSyncs() - w0 };
+}
+
+function spread(xs: readonly number[], digits = 0): string {
+  return `${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)}`;
+}
+
+function load(): string {
+  return loadavg()
+    .map((x) => x.toFixed(2))
+    .join(', ');
+}
+
 export async function runWorkflowBench(): Promise<string> {
+  const loadBefore = load();
   const dir = fresh();
-  const fsync = fsyncMs(dir);
-  rmSync(dir, { recursive: true, force: true });
-  const cases: StepCase[] = [
+  const fsyncBefore = fsyncs(dir);
+  const only = process.env.BENCH_WORKFLOW_ONLY; // 'steps' | 'recovery' | 'replay' (default: all)
+  const cases: (StepCase & { dbos?: boolean })[] = [
     { name: '1 workflow, FULL', sync: 'FULL', runs: 1, stepsPerRun: 200 },
     { name: '1 workflow, NORMAL', sync: 'NORMAL', runs: 1, stepsPerRun: 5000 },
     { name: '100 concurrent, FULL', sync: 'FULL', runs: 100, stepsPerRun: 20 },
     { name: '100 concurrent, NORMAL', sync: 'NORMAL', runs: 100, stepsPerRun: 100 },
+    { name: 'DBOS: 1 workflow', sync: 'FULL', runs: 1, stepsPerRun: 200, dbos: true },
+    { name: 'DBOS: 100 concurrent', sync: 'FULL', runs: 100, stepsPerRun: 20, dbos: true },
   ];
-  const rates = new Map<string, { wall: number[]; cpuUs: number[] }>(cases.map((c) => [c.name, { wall: [], cpuUs: [] }]));
-  await stepCase({ ...cases[1]!, stepsPerRun: 500 }); // warm-up
-  for (let r = 0; r < ROUNDS; r++) {
-    // Rotate the order each round so drift hits every case alike.
-    for (let k = 0; k < cases.length; k++) {
-      const c = cases[(k + r) % cases.length]!;
-      const s = await stepCase(c);
-      const n = c.runs * c.stepsPerRun;
-      rates.get(c.name)!.wall.push((n / s.wallMs) * 1000);
-      rates.get(c.name)!.cpuUs.push((s.cpuMs * 1000) / n);
+  const out: string[] = ['## Durable workflows (plugins/workflow, SQLite journal) beside DBOS Transact', ''];
+  let dbosNote = '';
+  if (only === undefined || only === 'steps') {
+    const side = await startDbos();
+    const dbos = typeof side === 'string' ? undefined : side;
+    if (typeof side === 'string') dbosNote = `DBOS Transact not run: ${side}`;
+    // Stop the cluster on Ctrl-C too.
+    const onSignal = () => {
+      dbos?.cluster.stop();
+      process.exit(130);
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      const active = cases.filter((c) => !c.dbos || dbos !== undefined);
+      const rates = new Map<string, Rates>(active.map((c) => [c.name, { wall: [], cpuUs: [], pgCpuUs: [], commitsPerStep: [] }]));
+      const ratios = { seq: [] as number[], conc: [] as number[] };
+      // The sequential FULL case against the disk measured just before it, in the same round.
+      const perFsync: { stepMs: number; fsyncMs: number }[] = [];
+      await stepCase({ ...cases[1]!, stepsPerRun: 500 }); // warm-up
+      if (dbos !== undefined) await dbos.bench.runWorkflows(10, 10);
+      for (let r = 0; r < ROUNDS; r++) {
+        const round = new Map<string, number>();
+        // Rotate the order each round so drift hits every case alike.
+        for (let k = 0; k < active.length; k++) {
+          const c = active[(k + r) % active.length]!;
+          const n = c.runs * c.stepsPerRun;
+          const x = rates.get(c.name)!;
+          if (c.dbos) {
+            const s = await dbosCase(dbos!, c);
+            x.wall.push((n / s.wallMs) * 1000);
+            x.cpuUs.push((s.cpuMs * 1000) / n);
+            x.pgCpuUs.push((s.pgCpuMs * 1000) / n);
+            x.commitsPerStep.push(s.walSyncs / n);
+          } else {
+            const probe = c.runs === 1 && c.sync === 'FULL' ? fsyncMs(dir, 4096, 20) : 0;
+            const s = await stepCase(c);
+            if (probe > 0) perFsync.push({ stepMs: s.wallMs / n, fsyncMs: probe });
+            x.wall.push((n / s.wallMs) * 1000);
+            x.cpuUs.push((s.cpuMs * 1000) / n);
+            x.commitsPerStep.push(s.commits / n);
+          }
+          round.set(c.name, x.wall[x.wall.length - 1]!);
+        }
+        if (dbos !== undefined) {
+          ratios.seq.push(round.get('1 workflow, FULL')! / round.get('DBOS: 1 workflow')!);
+          ratios.conc.push(round.get('100 concurrent, FULL')! / round.get('DBOS: 100 concurrent')!);
+        }
+      }
+      const rows = active.map((c) => {
+        const x = rates.get(c.name)!;
+        return [
+          c.name,
+          `${c.runs} × ${c.stepsPerRun}`,
+          median(x.wall).toFixed(0),
+          spread(x.wall),
+          median(x.cpuUs).toFixed(1),
+          c.dbos ? median(x.pgCpuUs).toFixed(0) : '–',
+          median(x.commitsPerStep).toFixed(3),
+        ];
+      });
+      out.push(table(['case', 'runs × steps', 'steps/s (wall, median)', 'spread', 'bench-process CPU µs/step', 'PostgreSQL CPU µs/step', 'fsyncs/step (ours: commits; DBOS: pg_stat_wal wal_sync)'], rows), '');
+      const bound = perFsync.map((x) => x.stepMs / x.fsyncMs);
+      out.push(
+        `1 workflow, FULL: ${median(perFsync.map((x) => x.stepMs)).toFixed(2)} ms per step against ${median(perFsync.map((x) => x.fsyncMs)).toFixed(2)} ms per 4 KiB append + fsync measured just before it; per-round ratio ${median(bound).toFixed(2)} (${spread(bound, 2)}) fsyncs per step`,
+        '',
+      );
+      if (dbos !== undefined) {
+        out.push(
+          table(
+            ['ours (FULL) / DBOS, steps per wall second', 'median of per-round ratios', 'spread'],
+            [
+              ['1 sequential workflow', `${median(ratios.seq).toFixed(2)}×`, spread(ratios.seq, 2)],
+              ['100 concurrent workflows', `${median(ratios.conc).toFixed(2)}×`, spread(ratios.conc, 2)],
+            ],
+          ),
+          '',
+        );
+      }
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      if (dbos !== undefined) {
+        try {
+          await dbos.bench.shutdown();
+        } finally {
+          dbos.cluster.stop();
+        }
+      }
     }
   }
-  const rows = cases.map((c) => {
-    const x = rates.get(c.name)!;
-    const med = median(x.wall);
-    return [c.name, `${med.toFixed(0)}`, `${Math.min(...x.wall).toFixed(0)}–${Math.max(...x.wall).toFixed(0)}`, `${median(x.cpuUs).toFixed(1)}`];
-  });
-  const replay = await replayPerStep(20_000);
-  const rec = await recovery(10_000, 2);
-  return [
-    '## Durable workflows (plugins/workflow, SQLite journal)',
-    '',
-    `fsync of one 1-byte write in the temp directory: ${fsync.toFixed(2)} ms`,
-    '',
-    table(['case', 'steps/s (wall, median)', 'spread', 'CPU µs/step'], rows),
-    '',
-    table(
-      ['measure', 'value'],
-      [
-        ['replay, µs per step (replayHistories, CPU)', replay.toFixed(2)],
-        ['recovery of 10,000 open runs (2 steps each), wall ms', rec.ms.toFixed(0)],
-        ['recovery of 10,000 open runs, CPU ms (the process\'s own work)', rec.cpuMs.toFixed(0)],
-        ['recovery, CPU µs per replayed step', rec.perStepUs.toFixed(2)],
-      ],
-    ),
-    '',
-    'DBOS Transact side by side: not run (needs a PostgreSQL cluster started by the benchmark; not done yet).',
-  ].join('\n');
+  const measures: string[][] = [];
+  if (only === undefined || only === 'replay') {
+    const replay = await replayPerStep(20_000);
+    measures.push(['replay, µs per step (replayHistories, CPU)', replay.toFixed(2)]);
+  }
+  if (only === undefined || only === 'recovery') {
+    const rec = await recovery(10_000, 2);
+    measures.push(
+      ['recovery of 10,000 open runs (2 steps each, parked in receive), wall ms', rec.ms.toFixed(0)],
+      ["recovery of 10,000 open runs, CPU ms (the process's own work)", rec.cpuMs.toFixed(0)],
+      ['recovery, CPU µs per replayed step', rec.perStepUs.toFixed(2)],
+    );
+  }
+  if (measures.length > 0) out.push(table(['measure', 'value'], measures), '');
+  const fsyncAfter = fsyncs(dir);
+  rmSync(dir, { recursive: true, force: true });
+  out.push(`load average (1, 5, 15 min): ${loadBefore} at the start, ${load()} at the end`, '');
+  out.push(`the disk's fsync in the temp directory (median of ${FSYNCS} × write + fsyncSync): ${fsyncBefore} before; ${fsyncAfter} after`);
+  if (dbosNote !== '') out.push('', dbosNote);
+  return out.join('\n');
 }
 
 if (isMain(import.meta.url)) {
