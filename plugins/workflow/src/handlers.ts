@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { didYouMean } from '@switchyard/errors';
+import { describeValue, didYouMean } from '@switchyard/errors';
 import type { Handler, HandlerContext, ResultReceiver, Tag } from '@switchyard/dispatcher';
 import { ReceiveTimeoutError, systemClock, type ExitReason, type HostAnswer, type PluginContext, type Runtime } from '@switchyard/runtime';
 import { decode, encode } from './codec.js';
@@ -19,7 +19,7 @@ import {
   type TimerCmd,
   type UpsertAttrsCmd,
 } from './commands.js';
-import { WorkflowError } from './errors.js';
+import { badArgument, WorkflowError } from './errors.js';
 import { Journal, type LoadedJournal, type RunRow, type StepRecord } from './journal.js';
 import type { ResolvedOptions } from './options.js';
 import { attrValue, checkDeclared, compileFilter, storedValues } from './query.js';
@@ -483,7 +483,8 @@ export class WorkflowHandlers implements RunOwner {
   readonly timer: Handler<TimerCmd> = (ctx, cmd, tag, receiver) => {
     if (cmd.never) return;
     const run = this.runs.get(cmd.runId);
-    if (run === undefined || !Number.isFinite(cmd.ms) || cmd.ms < 0) throw new RangeError(`sleep(): ms must be a finite number >= 0, got ${String(cmd.ms)}`);
+    if (run === undefined) throw noSuchRun(cmd.runId);
+    if (!Number.isFinite(cmd.ms) || cmd.ms < 0) throw badArgument(`sleep() in workflow run "${cmd.runId}": ms must be a finite number >= 0, got ${describeValue(cmd.ms)}`);
     const due = this.dueOf(run, cmd.position, cmd.ms);
     const signal = ctx.signal;
     if (signal.aborted) return;
@@ -620,7 +621,7 @@ export class WorkflowHandlers implements RunOwner {
         else this.readyWaiters.push(() => receiver.completeYield(tag, undefined));
         return;
       default:
-        throw new TypeError(`workflow: unknown request ${JSON.stringify((req as { op?: unknown }).op)}`);
+        throw badArgument(`workflow: unknown request ${describeValue((req as { op?: unknown }).op)}`);
     }
   };
 
