@@ -349,15 +349,21 @@ class SupervisorCore {
         msg = yield* receive();
       } else {
         const left = deadline - clock.now();
-        try {
-          if (left <= 0) throw Object.assign(new Error('timeout'), { code: 'RECEIVE_TIMEOUT' });
-          msg = yield* receive({ timeout: left });
-        } catch (error) {
-          if ((error as { code?: unknown }).code !== 'RECEIVE_TIMEOUT') throw error;
+        let got: Message | undefined;
+        if (left > 0) {
+          try {
+            got = yield* receive({ timeout: left });
+          } catch (error) {
+            if ((error as { code?: unknown }).code !== 'RECEIVE_TIMEOUT') throw error;
+          }
+        }
+        if (got === undefined) {
+          // The deadline passed: terminate whoever has not exited yet, then wait for their exits.
           killed = true;
           for (const pid of waiting.keys()) rt.terminate(pid);
           continue;
         }
+        msg = got;
       }
       if (!collect(msg)) this.backlog.push(msg);
     }
