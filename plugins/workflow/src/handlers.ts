@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describeValue, didYouMean } from '@switchyard/errors';
 import type { Handler, HandlerContext, ResultReceiver, Tag } from '@switchyard/dispatcher';
-import { ReceiveTimeoutError, systemClock, type ExitReason, type HostAnswer, type PluginContext, type Runtime } from '@switchyard/runtime';
+import { NullishFailureError, ReceiveTimeoutError, systemClock, type ExitReason, type HostAnswer, type PluginContext, type Runtime } from '@switchyard/runtime';
 import { decode, encode } from './codec.js';
 import {
   ContinueAsNew,
@@ -431,7 +431,7 @@ export class WorkflowHandlers implements RunOwner {
         if (typeof (v as PromiseLike<unknown> | null)?.then === 'function') {
           (v as PromiseLike<unknown>).then(
             (value) => receiver.completeYield(tag, value),
-            (error: unknown) => receiver.completeYield(tag, undefined, error ?? new Error('sideEffect rejected with a nullish value')),
+            (error: unknown) => receiver.completeYield(tag, undefined, error ?? new NullishFailureError(undefined, `sideEffect("${cmd.label}")`)),
           );
         } else receiver.completeYield(tag, v);
       }
