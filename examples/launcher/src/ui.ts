@@ -221,13 +221,15 @@ function runCommand(raw: string, launcher: Launcher, view: StatusView, onQuit: (
   };
   const [cmd, target, ...rest] = raw.trim().split(/\s+/);
   if (cmd === undefined || cmd === '') return;
+  // A typing mistake is answered on the status line; errors thrown by the launcher are its coded ones.
+  const mistake = (what: string) => say(`error: ${what}`);
+  if (rest.length > 0) return mistake(`too many words: ${raw.trim()}`);
   try {
-    if (rest.length > 0) throw new Error(`too many words: ${raw.trim()}`);
     switch (cmd) {
       case 'start':
       case 'stop':
       case 'restart':
-        if (target === undefined) throw new Error(`${cmd} what? ${HELP.split('\n')[1]}`);
+        if (target === undefined) return mistake(`${cmd} what? ${HELP.split('\n')[1]}`);
         launcher[cmd](target);
         break;
       case 'status':
@@ -241,7 +243,7 @@ function runCommand(raw: string, launcher: Launcher, view: StatusView, onQuit: (
         say(HELP);
         break;
       default:
-        throw new Error(`unknown command "${cmd}". ${HELP}`);
+        return mistake(`unknown command "${cmd}". ${HELP}`);
     }
   } catch (error) {
     say(`error: ${(error as Error).message}`);

@@ -52,7 +52,7 @@ describe('generated code builds and passes its tests', () => {
     await tool([bin('typescript', 'bin/tsc'), '-p', join(dir, 'tsconfig.json')], dir);
     const tests = await tool([bin('vitest', 'vitest.mjs'), 'run'], dir);
     expect(tests).toMatch(/Test Files\s+2 passed \(2\)/);
-    expect(tests).toMatch(/Tests\s+7 passed \(7\)/);
+    expect(tests).toMatch(/Tests\s+8 passed \(8\)/);
     await tool([bin('tsup', 'dist/cli-default.js')], dir);
     for (const f of ['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts']) expect(existsSync(join(dir, 'dist', f))).toBe(true);
 

@@ -1,4 +1,4 @@
-import { CommandCollisionError, SystemRangeError, UnclaimedCommandError } from './errors.js';
+import { CommandCollisionError, EmptyClaimError, SystemRangeError, UnclaimedCommandError } from './errors.js';
 import { assertCommandId, systemRangeOf, type CommandID } from './ids.js';
 
 /** The IDs a module claims: an inclusive range or an explicit list. */
@@ -14,7 +14,7 @@ export function claimIds(spec: ClaimSpec, module: string): CommandID[] {
   const { first, last } = spec as { first: unknown; last: unknown };
   assertCommandId(first, `first command ID claimed by "${module}"`);
   assertCommandId(last, `last command ID claimed by "${module}"`);
-  if (last < first) throw new RangeError(`"${module}" claims the empty range ${first}..${last}: last must be >= first`);
+  if (last < first) throw new EmptyClaimError(module, first, last);
   const out: CommandID[] = [];
   for (let id = first; id <= last; id++) out.push(id);
   return out;

@@ -1,4 +1,4 @@
-import { SwitchyardError } from '@switchyard/errors';
+import { describeValue, SwitchyardError } from '@switchyard/errors';
 
 export { SwitchyardError };
 
@@ -52,11 +52,33 @@ export class UnclaimedCommandError extends SwitchyardError {
   }
 }
 
-/** Registry misuse: a second handler for one ID, or a registration after freeze(). */
+/** Registry misuse: a handler that is not a function, a second handler for one ID, or a registration after freeze(). */
 export class RegistryError extends SwitchyardError {
   readonly commandId: number;
-  constructor(code: 'DUPLICATE_HANDLER' | 'REGISTRY_FROZEN', commandId: number, message: string) {
+  constructor(code: 'BAD_HANDLER' | 'DUPLICATE_HANDLER' | 'REGISTRY_FROZEN', commandId: number, message: string) {
     super(code, message);
     this.commandId = commandId;
+  }
+}
+
+/** A value that is not a command ID (an integer 1..65535); the message names the value and where it was given. */
+export class BadCommandIdError extends SwitchyardError {
+  readonly value: unknown;
+  constructor(what: string, value: unknown) {
+    super('BAD_COMMAND_ID', `${what} must be an integer in 1..65535, got ${describeValue(value)}`);
+    this.value = value;
+  }
+}
+
+/** A claimed range whose last ID is below its first. */
+export class EmptyClaimError extends SwitchyardError {
+  readonly module: string;
+  readonly first: number;
+  readonly last: number;
+  constructor(module: string, first: number, last: number) {
+    super('EMPTY_CLAIM', `"${module}" claims the empty range ${first}..${last}: last must be >= first`);
+    this.module = module;
+    this.first = first;
+    this.last = last;
   }
 }

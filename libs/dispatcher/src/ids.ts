@@ -1,3 +1,5 @@
+import { BadCommandIdError } from './errors.js';
+
 /** An integer 1..65535. 1–255 are system IDs owned by the modules of SYSTEM_RANGES, 256+ are custom. */
 export type CommandID = number;
 
@@ -43,16 +45,9 @@ export function isCommandId(value: unknown): value is CommandID {
   return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_COMMAND_ID;
 }
 
-/** Throws a RangeError naming the value when it is not an integer in 1..65535. */
+/** Throws a BadCommandIdError (`BAD_COMMAND_ID`) naming the value when it is not an integer in 1..65535. */
 export function assertCommandId(value: unknown, what = 'command ID'): asserts value is CommandID {
   if (!isCommandId(value)) {
-    throw new RangeError(`${what} must be an integer in 1..${MAX_COMMAND_ID}, got ${describe(value)}`);
+    throw new BadCommandIdError(what, value);
   }
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
-  if (value === null || value === undefined) return String(value);
-  return typeof value;
 }

@@ -1,3 +1,4 @@
+import { describeValue } from '@switchyard/errors';
 import { RegistryError } from './errors.js';
 import { assertCommandId, FIRST_CUSTOM_ID, type CommandID } from './ids.js';
 import type { Handler } from './handler.js';
@@ -11,7 +12,7 @@ export class Registry {
   register(id: CommandID, handler: Handler): void {
     assertCommandId(id);
     if (typeof handler !== 'function') {
-      throw new TypeError(`handler for command ID ${id} must be a function, got ${typeof handler}`);
+      throw new RegistryError('BAD_HANDLER', id, `handler for command ID ${id} must be a function, got ${describeValue(handler)}`);
     }
     if (this.frozen) {
       throw new RegistryError('REGISTRY_FROZEN', id, `cannot register command ID ${id}: the registry is frozen (registration happens only while booting)`);

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  BadCommandIdError,
   assertCommandId,
   ClaimTable,
   claimIds,
   CommandCollisionError,
+  EmptyClaimError,
   FIRST_CUSTOM_ID,
   isCommandId,
   MAX_COMMAND_ID,
@@ -43,9 +45,10 @@ describe('command IDs', () => {
     for (const [v] of badIds) expect(isCommandId(v)).toBe(false);
   });
 
-  it.each(badIds)('assertCommandId(%s) throws a RangeError naming the value', (value, shown) => {
+  it.each(badIds)('assertCommandId(%s) throws BAD_COMMAND_ID naming the value', (value, shown) => {
     const err = thrown(() => assertCommandId(value));
-    expect(err).toBeInstanceOf(RangeError);
+    expect(err).toBeInstanceOf(BadCommandIdError);
+    expect(err).toMatchObject({ code: 'BAD_COMMAND_ID', value });
     expect((err as Error).message).toContain(`got ${shown}`);
     expect((err as Error).message).toContain('1..65535');
   });
@@ -85,27 +88,29 @@ describe('claimIds', () => {
     expect(ids).not.toBe(list);
   });
 
-  it.each(badIds)('refuses %s in a list with a RangeError naming the value and the module', (value, shown) => {
+  it.each(badIds)('refuses %s in a list with BAD_COMMAND_ID naming the value and the module', (value, shown) => {
     const err = thrown(() => claimIds([256, value as number], 'mine'));
-    expect(err).toBeInstanceOf(RangeError);
+    expect(err).toBeInstanceOf(BadCommandIdError);
+    expect(err).toMatchObject({ code: 'BAD_COMMAND_ID' });
     expect((err as Error).message).toContain(`got ${shown}`);
     expect((err as Error).message).toContain('"mine"');
   });
 
   it.each(badIds)('refuses %s as either end of a range', (value, shown) => {
     const first = thrown(() => claimIds({ first: value as number, last: 300 }, 'mine'));
-    expect(first).toBeInstanceOf(RangeError);
+    expect(first).toMatchObject({ name: 'BadCommandIdError', code: 'BAD_COMMAND_ID' });
     expect((first as Error).message).toMatch(/first command ID claimed by "mine"/);
     expect((first as Error).message).toContain(`got ${shown}`);
     const last = thrown(() => claimIds({ first: 256, last: value as number }, 'mine'));
-    expect(last).toBeInstanceOf(RangeError);
+    expect(last).toMatchObject({ name: 'BadCommandIdError', code: 'BAD_COMMAND_ID' });
     expect((last as Error).message).toMatch(/last command ID claimed by "mine"/);
     expect((last as Error).message).toContain(`got ${shown}`);
   });
 
   it('refuses a range whose last is below its first, naming both ends', () => {
     const err = thrown(() => claimIds({ first: 300, last: 299 }, 'mine'));
-    expect(err).toBeInstanceOf(RangeError);
+    expect(err).toBeInstanceOf(EmptyClaimError);
+    expect(err).toMatchObject({ code: 'EMPTY_CLAIM', module: 'mine', first: 300, last: 299 });
     expect((err as Error).message).toContain('300..299');
     expect((err as Error).message).toContain('"mine"');
   });
@@ -191,7 +196,7 @@ describe('ClaimTable', () => {
     expect(t.ownerOf(299)).toBeUndefined();
     expect(t.ownerOf(301)).toBeUndefined();
     // A free ID followed by a bad one.
-    expect(thrown(() => t.claim('greeter', [400, 0]))).toBeInstanceOf(RangeError);
+    expect(thrown(() => t.claim('greeter', [400, 0]))).toBeInstanceOf(BadCommandIdError);
     expect(t.ownerOf(400)).toBeUndefined();
     // A free custom ID followed by a system ID the module does not own.
     expect(thrown(() => t.claim('greeter', [401, 12]))).toBeInstanceOf(SystemRangeError);
@@ -227,10 +232,11 @@ describe('ClaimTable', () => {
     expect((err as Error).message).toBe('"greeter" registers a handler for command ID 300, which is claimed by "counter"');
   });
 
-  it('assertOwned refuses a malformed ID with a RangeError naming it', () => {
+  it('assertOwned refuses a malformed ID with BAD_COMMAND_ID naming it', () => {
     const t = new ClaimTable();
     const err = thrown(() => t.assertOwned('counter', Number.NaN));
-    expect(err).toBeInstanceOf(RangeError);
+    expect(err).toBeInstanceOf(BadCommandIdError);
+    expect(err).toMatchObject({ code: 'BAD_COMMAND_ID' });
     expect((err as Error).message).toContain('"counter"');
     expect((err as Error).message).toContain('got NaN');
   });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  BadCommandIdError,
   CommandCollisionError,
+  EmptyClaimError,
   RegistryError,
   SwitchyardError,
   SystemRangeError,
@@ -26,6 +28,8 @@ describe('errors', () => {
       [new SystemRangeError(12, 'mytimer', 'clock', 10, 29), 'SYSTEM_RANGE', 'SystemRangeError'],
       [new UnclaimedCommandError(300, 'a', undefined), 'UNCLAIMED_COMMAND', 'UnclaimedCommandError'],
       [new RegistryError('REGISTRY_FROZEN', 3, 'frozen'), 'REGISTRY_FROZEN', 'RegistryError'],
+      [new BadCommandIdError('command ID', 0), 'BAD_COMMAND_ID', 'BadCommandIdError'],
+      [new EmptyClaimError('mine', 300, 299), 'EMPTY_CLAIM', 'EmptyClaimError'],
     ];
     for (const [e, code, name] of cases) {
       expect(e).toBeInstanceOf(SwitchyardError);

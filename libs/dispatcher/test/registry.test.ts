@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Registry, RegistryError, SwitchyardError, type Handler } from '@switchyard/dispatcher';
+import { BadCommandIdError, Registry, RegistryError, SwitchyardError, type Handler } from '@switchyard/dispatcher';
 
 const noop: Handler = () => {};
 const other: Handler = () => {};
@@ -89,16 +89,18 @@ describe('Registry', () => {
 
   it('refuses a handler that is not a function, naming the ID and what it got', () => {
     const r = new Registry();
-    expect(() => r.register(7, 'nope' as unknown as Handler)).toThrow(TypeError);
-    expect(() => r.register(7, 'nope' as unknown as Handler)).toThrow(/command ID 7 .*function, got string/);
+    expect(() => r.register(7, 'nope' as unknown as Handler)).toThrow(RegistryError);
+    expect(() => r.register(7, 'nope' as unknown as Handler)).toThrow(expect.objectContaining({ code: 'BAD_HANDLER', commandId: 7 }));
+    expect(() => r.register(7, 'nope' as unknown as Handler)).toThrow(/command ID 7 .*function, got "nope"/);
     expect(() => r.register(300, undefined as unknown as Handler)).toThrow(/command ID 300 .*got undefined/);
     expect(r.has(7)).toBe(false);
     expect(r.has(300)).toBe(false);
   });
 
-  it('refuses IDs outside 1..65535 with a RangeError naming the value', () => {
+  it('refuses IDs outside 1..65535 with BAD_COMMAND_ID naming the value', () => {
     const r = new Registry();
-    expect(() => r.register(0, noop)).toThrow(RangeError);
+    expect(() => r.register(0, noop)).toThrow(BadCommandIdError);
+    expect(() => r.register(0, noop)).toThrow(expect.objectContaining({ code: 'BAD_COMMAND_ID', value: 0 }));
     expect(() => r.register(0, noop)).toThrow(/got 0$/);
     expect(() => r.register(65536, noop)).toThrow(/got 65536$/);
     expect(() => r.register(2.5, noop)).toThrow(/got 2\.5$/);

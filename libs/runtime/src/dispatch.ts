@@ -1,7 +1,7 @@
 import { UnknownCommandError, type Command, type Registry } from '@switchyard/dispatcher';
 import { describeValue } from '@switchyard/errors';
 import { CoreCommand } from './core.js';
-import { BadYieldError } from './errors.js';
+import { BadYieldError, NullishFailureError, YieldAbandonedError } from './errors.js';
 import { DONE, Group, MEMBER_DONE, MEMBER_PENDING, READY, RUNNING, WAITING, type Kernel, type Proc } from './proc.js';
 import type { Scheduler } from './scheduler.js';
 import type { ExitReason, HostAnswer, Runtime } from './types.js';
@@ -102,7 +102,7 @@ export class Dispatch implements Kernel {
     try {
       h(p, cmd, tag, p);
     } catch (error) {
-      if (p.waitTag === tag) p.completeYield(tag, undefined, error ?? new Error('handler threw a nullish value'));
+      if (p.waitTag === tag) p.completeYield(tag, undefined, error ?? new NullishFailureError(id, 'the handler'));
     }
   }
 
@@ -137,11 +137,11 @@ export class Dispatch implements Kernel {
       try {
         h(m, c as Command, tag, p);
       } catch (error) {
-        if (m.state === MEMBER_PENDING) this.acceptMember(p, g, i, undefined, error ?? new Error('handler threw a nullish value'));
+        if (m.state === MEMBER_PENDING) this.acceptMember(p, g, i, undefined, error ?? new NullishFailureError((c as Command).id, 'the handler'));
       }
     }
     // Members never dispatched because the group settled early are abandoned too.
-    if (g.settled) g.abandonPending(new Error('yield abandoned'));
+    if (g.settled) g.abandonPending(new YieldAbandonedError(`process ${p.pid}: the ${isRace ? 'race' : 'all'}() settled before this member was dispatched`));
   }
 
   acceptMember(p: Proc, g: Group, i: number, data: unknown, error: unknown): void {
@@ -163,7 +163,7 @@ export class Dispatch implements Kernel {
       } else {
         p.resValue = data;
       }
-      g.abandonPending(new Error(g.race ? 'lost the race' : 'another member of all() failed'));
+      g.abandonPending(new YieldAbandonedError(`process ${p.pid}: ${g.race ? 'lost the race' : 'another member of all() failed'}`));
       this.accept(p);
       return;
     }
@@ -186,7 +186,7 @@ export class Dispatch implements Kernel {
       answer = { ok: false, error };
     }
     if (answer === undefined) return false;
-    const error = answer.ok ? undefined : (answer.error ?? new Error('host answered with a nullish error'));
+    const error = answer.ok ? undefined : (answer.error ?? new NullishFailureError(cmd.id, 'the process host'));
     p.completeYield(position, answer.ok ? answer.value : undefined, error);
     return true;
   }

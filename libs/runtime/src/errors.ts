@@ -155,6 +155,26 @@ export class BadYieldError extends SwitchyardError {
   }
 }
 
+/**
+ * Why a yield's `ctx.signal` aborted (its `reason`): the process ended, the yield lost a `race()`,
+ * another member of its `all()` failed. A handler that passes the signal on (to fetch, a timer)
+ * sees this as the rejection; the process itself never gets it.
+ */
+export class YieldAbandonedError extends SwitchyardError {
+  constructor(message: string) {
+    super('YIELD_ABANDONED', message);
+  }
+}
+
+/** A handler threw `null`/`undefined` (or a host answered with one): the process gets this instead. */
+export class NullishFailureError extends SwitchyardError {
+  readonly commandId: number | undefined;
+  constructor(commandId: number | undefined, who: string) {
+    super('NULLISH_FAILURE', `${who}${commandId === undefined ? '' : ` for command ID ${commandId}`} failed the yield with a nullish value instead of an error`);
+    this.commandId = commandId;
+  }
+}
+
 /** A runtime method called in the wrong phase (spawn before start, after stop, …). */
 export class RuntimeStateError extends SwitchyardError {
   constructor(message: string) {

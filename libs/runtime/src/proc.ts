@@ -1,5 +1,6 @@
 import type { Command, HandlerContext, ResultReceiver, Tag } from '@switchyard/dispatcher';
 import type { TimerId } from './clock.js';
+import { YieldAbandonedError } from './errors.js';
 import type { Mailbox } from './mailbox.js';
 import type { ResourceEntry, ResourceOwner } from './resources.js';
 import type { ExitReason, MailboxOptions, Pid, Principal, ProcessBody, ProcessContext, ProcessHost, Runtime } from './types.js';
@@ -36,7 +37,7 @@ export class MemberCtx implements HandlerContext {
   get signal(): AbortSignal {
     if (this.controller === null) {
       this.controller = new AbortController();
-      if (this.state === MEMBER_ABANDONED || this.proc.state === DONE) this.controller.abort(new Error('yield abandoned'));
+      if (this.state === MEMBER_ABANDONED || this.proc.state === DONE) this.controller.abort(new YieldAbandonedError(`process ${this.proc.pid}: the yield was abandoned`));
     }
     return this.controller.signal;
   }
@@ -147,7 +148,7 @@ export class Proc implements ProcessContext, HandlerContext, ResultReceiver, Res
     if (this.state === RUNNING) return this.lifeSignal();
     if (this.controller === null) {
       this.controller = new AbortController();
-      if (this.state === DONE) this.controller.abort(new Error(`process ${this.pid} has ended`));
+      if (this.state === DONE) this.controller.abort(new YieldAbandonedError(`process ${this.pid} has ended`));
     }
     return this.controller.signal;
   }
@@ -187,7 +188,7 @@ export class Proc implements ProcessContext, HandlerContext, ResultReceiver, Res
     const x = this.extra();
     if (x.life === null) {
       x.life = new AbortController();
-      if (this.state === DONE) x.life.abort(new Error(`process ${this.pid} has ended`));
+      if (this.state === DONE) x.life.abort(new YieldAbandonedError(`process ${this.pid} has ended`));
     }
     return x.life.signal;
   }

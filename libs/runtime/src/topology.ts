@@ -1,7 +1,7 @@
 import type { Clock } from './clock.js';
 import type { Postal } from './delivery.js';
 import { release, type ExitSink } from './dispatch.js';
-import { LinkedExitError, NoSuchProcessError } from './errors.js';
+import { LinkedExitError, NoSuchProcessError, YieldAbandonedError } from './errors.js';
 import type { Names } from './names.js';
 import { DONE, RUNNING, type Proc } from './proc.js';
 import type { Resources } from './resources.js';
@@ -73,7 +73,7 @@ export class Exits implements ExitSink {
     p.waitTag = 0;
     const g = p.group;
     p.group = null;
-    if (g !== null && !g.settled) g.abandonPending(new Error(`process ${p.pid} has ended`));
+    if (g !== null && !g.settled) g.abandonPending(new YieldAbandonedError(`process ${p.pid} has ended`));
     if (p.recvTimer !== undefined) this.clock.clearTimeout(p.recvTimer);
     p.recvTag = 0;
     p.recvTimer = undefined;
@@ -82,11 +82,11 @@ export class Exits implements ExitSink {
     if (mb !== null) mb.discard();
     // An Error captures a stack: only made when a signal exists to carry it.
     if (p.controller !== null) {
-      p.controller.abort(new Error(`process ${p.pid} has ended`));
+      p.controller.abort(new YieldAbandonedError(`process ${p.pid} has ended`));
       p.controller = null;
     }
     const x = p.x;
-    x?.life?.abort(new Error(`process ${p.pid} has ended`));
+    x?.life?.abort(new YieldAbandonedError(`process ${p.pid} has ended`));
     if (suspended && p.body !== null) runFinally(p.body);
     p.body = null;
     const pending = p.pendingCmd;

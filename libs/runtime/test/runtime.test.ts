@@ -30,7 +30,7 @@ describe('createRuntime and plugins', () => {
   });
 
   it('refuses IDs that are not integers in 1..65535, naming the value', () => {
-    expect(() => definePlugin({ name: 'x', commands: [65536] })).toThrow(RangeError);
+    expect(() => definePlugin({ name: 'x', commands: [65536] })).toThrow(expect.objectContaining({ name: 'BadCommandIdError', code: 'BAD_COMMAND_ID', value: 65536 }));
     expect(() => definePlugin({ name: 'x', commands: [65536] })).toThrow(/65536/);
     expect(() => definePlugin({ name: 'x', commands: { first: 300.5, last: 301 } })).toThrow(/300\.5/);
     expect(() => definePlugin({ name: 'x', commands: [0] })).toThrow(/got 0/);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CommandBase } from '@switchyard/dispatcher';
-import { createRuntime, definePlugin, race, receive } from '../src/index.js';
+import { createRuntime, definePlugin, NullishFailureError, race, receive, YieldAbandonedError } from '../src/index.js';
 
 class Wait extends CommandBase<string> {
   readonly id = 300;
@@ -98,5 +98,63 @@ describe('ctx.signal belongs to one yield', () => {
     rt.terminate(pid);
     expect(signal!.aborted).toBe(true);
     await rt.stop();
+  });
+});
+
+describe('coded reasons and failures', () => {
+  it('an abandoned yield aborts its signal with YieldAbandonedError naming the process and why', async () => {
+    const { plugin, signals } = listenerPlugin();
+    const rt = createRuntime({ plugins: [plugin] });
+    await rt.start();
+    try {
+      const racer = await rt.run(function* (ctx) {
+        yield* race([new Wait(1), new Wait(10_000)]);
+        return ctx.pid;
+      });
+      const lost = signals[1]!;
+      expect(lost.aborted).toBe(true);
+      expect(lost.reason).toBeInstanceOf(YieldAbandonedError);
+      expect(lost.reason).toMatchObject({ code: 'YIELD_ABANDONED', message: `process ${racer}: lost the race` });
+      const pid = rt.spawn(function* () {
+        yield* new Wait(10_000);
+      });
+      await rt.whenIdle();
+      expect(signals).toHaveLength(3);
+      const exit = rt.wait(pid);
+      rt.terminate(pid);
+      await exit;
+      expect(signals[2]!.reason).toMatchObject({ code: 'YIELD_ABANDONED', message: `process ${pid} has ended` });
+    } finally {
+      await rt.stop();
+    }
+  });
+
+  it('a handler that throws undefined fails the yield with NullishFailureError naming the command ID', async () => {
+    const plugin = definePlugin({
+      name: 'sloppy',
+      commands: [300],
+      setup: () => ({
+        handlers: {
+          300: () => {
+            throw undefined;
+          },
+        },
+      }),
+    });
+    const rt = createRuntime({ plugins: [plugin] });
+    await rt.start();
+    try {
+      const error = await rt.run(function* () {
+        try {
+          yield* new Wait(1);
+        } catch (e) {
+          return e;
+        }
+      });
+      expect(error).toBeInstanceOf(NullishFailureError);
+      expect(error).toMatchObject({ code: 'NULLISH_FAILURE', commandId: 300, message: 'the handler for command ID 300 failed the yield with a nullish value instead of an error' });
+    } finally {
+      await rt.stop();
+    }
   });
 });

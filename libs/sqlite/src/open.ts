@@ -1,4 +1,4 @@
-import { describeValue } from '@switchyard/errors';
+import { describeValue, OptionError } from '@switchyard/errors';
 import { Driver, type DriverDatabase } from './driver.js';
 
 /** SQLite's `synchronous` levels. With WAL, NORMAL cannot corrupt the file; a power cut may lose the last commits. FULL syncs every commit. */
@@ -30,7 +30,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): DriverDat
   const readonly = options.readonly ?? false;
   const sync = options.synchronous;
   if (sync !== undefined && !LEVELS.includes(sync)) {
-    throw new RangeError(`openDatabase(${JSON.stringify(file)}): synchronous must be one of ${LEVELS.join(', ')}, got ${describeValue(sync)}`);
+    throw new OptionError(`openDatabase(${describeValue(file, 200)})`, 'synchronous', `must be one of ${LEVELS.join(', ')}, got ${describeValue(sync)}`);
   }
   const db = new Driver(file, { readonly, fileMustExist: readonly, timeout: options.busyTimeoutMs ?? 5000 });
   try {

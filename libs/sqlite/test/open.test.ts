@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { OptionError } from '@switchyard/errors';
 import { openDatabase } from '../src/index.js';
 
 const dirs: string[] = [];
@@ -30,7 +31,12 @@ describe('openDatabase', () => {
     const db = openDatabase(':memory:');
     expect(db.pragma('journal_mode', { simple: true })).toBe('memory');
     db.close();
-    expect(() => openDatabase(join(tmp(), 'b.db'), { synchronous: 'SOMETIMES' as 'FULL' })).toThrow(/synchronous must be one of OFF, NORMAL, FULL, EXTRA, got "SOMETIMES"/);
+    const file = join(tmp(), 'b.db');
+    expect(() => openDatabase(file, { synchronous: 'SOMETIMES' as 'FULL' })).toThrow(OptionError);
+    expect(() => openDatabase(file, { synchronous: 'SOMETIMES' as 'FULL' })).toThrow(
+      expect.objectContaining({ code: 'BAD_OPTION', option: 'synchronous', where: `openDatabase(${JSON.stringify(file)})` }),
+    );
+    expect(() => openDatabase(file, { synchronous: 'SOMETIMES' as 'FULL' })).toThrow(/"synchronous" must be one of OFF, NORMAL, FULL, EXTRA, got "SOMETIMES"/);
   });
 
   it('refuses to create a read-only database that does not exist', () => {

@@ -1,5 +1,7 @@
 import type { Command } from '@switchyard/dispatcher';
+import { describeValue, OptionError } from '@switchyard/errors';
 import {
+  ArgumentError,
   EVENTS_TOPIC,
   race,
   receive,
@@ -415,9 +417,9 @@ function describe(v: unknown): string {
 
 function checkOptions(options: MachineOptions<unknown>): void {
   const { capacity, pollMs, trace } = options;
-  if (capacity !== undefined && !(Number.isInteger(capacity) && capacity >= 1)) throw new RangeError(`machine: capacity must be an integer >= 1, got ${String(capacity)}`);
-  if (pollMs !== undefined && !(typeof pollMs === 'number' && pollMs >= 0 && Number.isFinite(pollMs))) throw new RangeError(`machine: pollMs must be a finite number >= 0, got ${String(pollMs)}`);
-  if (trace !== undefined && typeof trace !== 'function') throw new TypeError('machine: trace must be a function');
+  if (capacity !== undefined && !(Number.isInteger(capacity) && capacity >= 1)) throw new OptionError('machine()', 'capacity', `must be an integer >= 1, got ${describeValue(capacity)}`);
+  if (pollMs !== undefined && !(typeof pollMs === 'number' && pollMs >= 0 && Number.isFinite(pollMs))) throw new OptionError('machine()', 'pollMs', `must be a finite number >= 0, got ${describeValue(pollMs)}`);
+  if (trace !== undefined && typeof trace !== 'function') throw new OptionError('machine()', 'trace', `must be a function, got ${describeValue(trace)}`);
 }
 
 function isModule(m: unknown): m is MachineModule<string, unknown, unknown, object> {
@@ -435,7 +437,7 @@ export function machine<Q extends string, D, I, EV>(
   module: MachineModule<Q, D, I, EV>,
   options: MachineOptions<I> = {},
 ): Generator<Command, unknown, unknown> {
-  if (!isModule(module)) throw new TypeError('machine(): the first argument must be a module from defineMachine() or machineBuilder()');
+  if (!isModule(module)) throw new ArgumentError('module', `machine(): the first argument must be a module from defineMachine() or machineBuilder(), got ${describeValue(module)}`);
   checkOptions(options as MachineOptions<unknown>);
   const rt = runtimeOf(ctx);
   const mod = module as unknown as MachineModule<string, unknown, unknown, object>;

@@ -1,3 +1,5 @@
+import { describeValue } from '@switchyard/errors';
+import { ArgumentError } from '@switchyard/runtime';
 import { MachineDefinitionError } from './errors.js';
 import type { EventTypes, MachineModule, QueuesOf, RelocatableImpls, Unit, UnitContext, UnitSlot } from './types.js';
 
@@ -18,7 +20,7 @@ type AnyUnit = Unit<string, string, UnitContext>;
  * Inside a module's queues, a plain `{ linux, win32, default }` object means the same.
  */
 export function relocatable<U>(impls: RelocatableImpls<U>): RelocatableImpls<U> {
-  if (typeof impls !== 'object' || impls === null) throw new TypeError('relocatable() takes an object of implementations by platform');
+  if (typeof impls !== 'object' || impls === null) throw new ArgumentError('impls', `relocatable() takes an object of implementations by platform, got ${describeValue(impls)}`);
   return Object.freeze({ ...impls });
 }
 
@@ -64,8 +66,8 @@ interface ModuleSettings<D, I> {
 class Registration {
   readonly queues = new Map<string, Map<string, AnyUnit>>();
   readonly platform: string;
-  constructor(readonly name: string, platform: string | undefined) {
-    if (typeof name !== 'string' || name === '') throw new TypeError('a machine module needs a non-empty name');
+  constructor(readonly name: string, platform: string | undefined, where: string) {
+    if (typeof name !== 'string' || name === '') throw new ArgumentError('name', `${where}: a machine module needs a non-empty string name, got ${describeValue(name)}`);
     this.platform = platform ?? process.platform;
   }
 
@@ -150,8 +152,8 @@ class Registration {
  * `startup` exists (unless idle); relocatable units have an implementation here.
  */
 export function defineMachine<T, D = undefined, I = void, EV extends object = object>(def: MachineDefinition<T, D, I, EV>): MachineModule<keyof T & string, D, I, EV> {
-  if (typeof def !== 'object' || def === null) throw new TypeError('defineMachine() takes a definition object');
-  const reg = new Registration(def.name, def.platform);
+  if (typeof def !== 'object' || def === null) throw new ArgumentError('def', `defineMachine() takes a definition object, got ${describeValue(def)}`);
+  const reg = new Registration(def.name, def.platform, 'defineMachine()');
   const queues = def.queues as unknown;
   if (typeof queues !== 'object' || queues === null) reg.fail('BAD_MACHINE_DEFINITION', undefined, undefined, 'queues must be an object of queues');
   for (const [queue, units] of Object.entries(queues as Record<string, unknown>)) {
@@ -171,12 +173,12 @@ export class MachineBuilder<D = undefined, I = void> {
   private readonly reg: Registration;
   private built = false;
   constructor(private readonly settings: ModuleSettings<D, I>) {
-    this.reg = new Registration(settings.name, settings.platform);
+    this.reg = new Registration(settings?.name, settings?.platform, 'machineBuilder()');
   }
 
   /** Place `unit` under `status` in `queue`. Throws DUPLICATE_STATUS when the queue has it already. */
   unit(queue: string, status: string, unit: UnitSlot<Unit<string, string, UnitContext<string, string, D>>>): this {
-    if (this.built) throw new TypeError(`machine module "${this.settings.name}" is already built`);
+    if (this.built) throw new MachineDefinitionError('MODULE_BUILT', this.settings.name, queue, status, `unit("${queue}", "${status}") after build(): the module is already built`);
     this.reg.add(queue, status, unit);
     return this;
   }

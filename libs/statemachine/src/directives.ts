@@ -1,3 +1,6 @@
+import { describeValue } from '@switchyard/errors';
+import { ArgumentError } from '@switchyard/runtime';
+
 declare const queueType: unique symbol;
 
 /**
@@ -29,13 +32,13 @@ export function brk(): Directive {
 
 /** Keep the status and run this unit again no sooner than `ms` from now (no busy loop). */
 export function stay(ms: number): Directive {
-  if (typeof ms !== 'number' || !(ms >= 0)) throw new RangeError(`stay(): ms must be a number >= 0, got ${String(ms)}`);
+  if (typeof ms !== 'number' || !(ms >= 0)) throw new ArgumentError('ms', `stay(): ms must be a number >= 0, got ${describeValue(ms)}`);
   return Directive.make<never>('stay', ms, undefined, undefined);
 }
 
 /** End the current queue and enter `queue` at `start`, carrying the same event. */
 export function changeQueue<Q extends string>(queue: Q): Directive<Q> {
-  if (typeof queue !== 'string' || queue === '') throw new TypeError(`changeQueue(): queue must be a non-empty string, got ${String(queue)}`);
+  if (typeof queue !== 'string' || queue === '') throw new ArgumentError('queue', `changeQueue(): queue must be a non-empty string, got ${describeValue(queue)}`);
   return Directive.make('changeQueue', 0, queue, undefined);
 }
 

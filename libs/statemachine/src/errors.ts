@@ -6,7 +6,7 @@ export class MachineDefinitionError extends SwitchyardError {
   readonly queue: string | undefined;
   readonly status: string | undefined;
   constructor(
-    code: 'MISSING_START' | 'DUPLICATE_STATUS' | 'MISSING_STARTUP_QUEUE' | 'BAD_UNIT' | 'NO_UNIT_FOR_PLATFORM' | 'BAD_MACHINE_DEFINITION',
+    code: 'MISSING_START' | 'DUPLICATE_STATUS' | 'MISSING_STARTUP_QUEUE' | 'BAD_UNIT' | 'NO_UNIT_FOR_PLATFORM' | 'BAD_MACHINE_DEFINITION' | 'MODULE_BUILT',
     module: string,
     queue: string | undefined,
     status: string | undefined,

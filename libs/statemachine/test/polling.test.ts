@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTestRuntime } from '@switchyard/testing';
+import { ArgumentError } from '@switchyard/runtime';
 import { defineMachine, spawnMachine, stay } from '../src/index.js';
 
 describe('polling without busy loops', () => {
@@ -65,7 +66,9 @@ describe('polling without busy loops', () => {
   });
 
   it('stay() refuses a negative or non-numeric delay', () => {
-    expect(() => stay(-1)).toThrow(RangeError);
+    expect(() => stay(-1)).toThrow(ArgumentError);
+    expect(() => stay(-1)).toThrow(expect.objectContaining({ code: 'BAD_ARGUMENT', argument: 'ms' }));
     expect(() => stay(Number.NaN)).toThrow('stay(): ms must be a number >= 0, got NaN');
+    expect(() => stay('5' as never)).toThrow('stay(): ms must be a number >= 0, got "5"');
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTestRuntime } from '@switchyard/testing';
+import { ArgumentError } from '@switchyard/runtime';
 import { defineMachine, machineBuilder, MachineDefinitionError, relocatable, spawnMachine, type MachineTrace } from '../src/index.js';
 
 function definitionError(fn: () => unknown): MachineDefinitionError {
@@ -68,7 +69,20 @@ describe('registration checks', () => {
   it('builder refuses to grow after build()', () => {
     const b = machineBuilder({ name: 'dyn' }).unit('startup', 'start', () => null);
     b.build();
-    expect(() => b.unit('startup', 'other', () => null)).toThrow('already built');
+    const e = definitionError(() => b.unit('startup', 'other', () => null));
+    expect(e).toMatchObject({ code: 'MODULE_BUILT', module: 'dyn', queue: 'startup', status: 'other' });
+    expect(e.message).toBe('machine module "dyn": unit("startup", "other") after build(): the module is already built');
+  });
+
+  it('refuses a definition that is not an object, or a module without a name, naming what it got', () => {
+    for (const [fn, argument, message] of [
+      [() => defineMachine(null as never), 'def', 'defineMachine() takes a definition object, got null'],
+      [() => defineMachine({ name: '', queues: {} } as never), 'name', 'defineMachine(): a machine module needs a non-empty string name, got ""'],
+      [() => machineBuilder({ name: 42 } as never), 'name', 'machineBuilder(): a machine module needs a non-empty string name, got 42'],
+    ] as const) {
+      expect(fn).toThrow(ArgumentError);
+      expect(fn).toThrow(expect.objectContaining({ code: 'BAD_ARGUMENT', argument, message }));
+    }
   });
 });
 
@@ -120,7 +134,9 @@ describe('relocatable units', () => {
       .unit('startup', 'start', relocatable({ darwin: () => null }))
       .build();
     expect(built.statuses('startup')).toEqual(['start']);
-    expect(() => relocatable(null as never)).toThrow(TypeError);
+    expect(() => relocatable(null as never)).toThrow(ArgumentError);
+    expect(() => relocatable(null as never)).toThrow(expect.objectContaining({ code: 'BAD_ARGUMENT', argument: 'impls' }));
+    expect(() => relocatable(null as never)).toThrow('relocatable() takes an object of implementations by platform, got null');
   });
 
   it('fails registration when no implementation fits and there is no default', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTestRuntime } from '@switchyard/testing';
-import type { ExitReason } from '@switchyard/runtime';
+import { ArgumentError, type ExitReason } from '@switchyard/runtime';
+import { OptionError } from '@switchyard/errors';
 import {
   BadUnitResultError,
   changeQueue,
@@ -10,6 +11,7 @@ import {
   finish,
   MachineEmergencyError,
   spawnMachine,
+  type MachineOptions,
   UnitFailedError,
   UnknownQueueError,
   UnknownStatusError,
@@ -168,6 +170,12 @@ describe('runtime errors', () => {
     expect((e as Error).message).toContain('unit "startup/start" changeQueue(): no queue "nowhere" (the module has "startup")');
   });
 
+  it('changeQueue() with an empty queue name throws BAD_ARGUMENT naming it', () => {
+    expect(() => changeQueue('' as never)).toThrow(ArgumentError);
+    expect(() => changeQueue('' as never)).toThrow(expect.objectContaining({ code: 'BAD_ARGUMENT', argument: 'queue' }));
+    expect(() => changeQueue(7 as never)).toThrow('changeQueue(): queue must be a non-empty string, got 7');
+  });
+
   it('a unit that throws fails the machine with UnitFailedError, the thrown error as cause', async () => {
     await using t = await createTestRuntime();
     const boom = new Error('disk on fire');
@@ -211,9 +219,18 @@ describe('runtime errors', () => {
   it('bad spawn arguments fail the spawn itself, with a clear error', async () => {
     await using t = await createTestRuntime();
     const mod = defineMachine({ name: 'ok', queues: { startup: { start: () => null } } });
-    expect(() => t.rt.spawn(machine, {} as never)).toThrow('must be a module from defineMachine()');
-    expect(() => spawnMachine(t.rt, mod, { capacity: 0 })).toThrow('machine: capacity must be an integer >= 1, got 0');
-    expect(() => spawnMachine(t.rt, mod, { pollMs: -1 })).toThrow('machine: pollMs must be a finite number >= 0, got -1');
+    expect(() => t.rt.spawn(machine, {} as never)).toThrow(ArgumentError);
+    expect(() => t.rt.spawn(machine, {} as never)).toThrow(expect.objectContaining({ code: 'BAD_ARGUMENT', argument: 'module' }));
+    expect(() => t.rt.spawn(machine, {} as never)).toThrow('must be a module from defineMachine() or machineBuilder(), got an object');
+    const bad: [MachineOptions<void>, string, string][] = [
+      [{ capacity: 0 }, 'capacity', 'machine(): "capacity" must be an integer >= 1, got 0'],
+      [{ pollMs: -1 }, 'pollMs', 'machine(): "pollMs" must be a finite number >= 0, got -1'],
+      [{ trace: 'yes' as never }, 'trace', 'machine(): "trace" must be a function, got "yes"'],
+    ];
+    for (const [options, option, message] of bad) {
+      expect(() => spawnMachine(t.rt, mod, options)).toThrow(OptionError);
+      expect(() => spawnMachine(t.rt, mod, options)).toThrow(expect.objectContaining({ code: 'BAD_OPTION', where: 'machine()', option, message }));
+    }
     expect(t.rt.stats().processes.live).toBe(0);
   });
 });

@@ -54,7 +54,7 @@ function startFromRuntime(rt: Runtime, spec: AnySpec): Promise<Pid> {
 }
 
 function startError(pid: Pid, reason: ExitReason): unknown {
-  return exitError(pid, reason) ?? new Error(`supervisor ${pid} returned before it started`);
+  return exitError(pid, reason) ?? new NoSuchSupervisorError(pid, 'startSupervisor', true);
 }
 
 /** Start a supervisor from outside any process; resolves once every child has started, rejects with the start failure. */

@@ -81,3 +81,12 @@ export class NoSuchSupervisorError extends SwitchyardError {
     this.supervisor = supervisor;
   }
 }
+
+/** A child started with `awaitReady` returned before it called ready(): the `cause` of its CHILD_START_FAILED. */
+export class ChildNotReadyError extends SwitchyardError {
+  readonly pid: Pid;
+  constructor(pid: Pid) {
+    super('CHILD_NOT_READY', `process ${pid} returned before it called ready()`);
+    this.pid = pid;
+  }
+}

@@ -3,6 +3,7 @@ import {
   EVENTS_TOPIC,
   exitError,
   LinkedExitError,
+  NullishFailureError,
   receive,
   type ExitReason,
   type Message,
@@ -11,7 +12,7 @@ import {
   type ProcessEvent,
   type Runtime,
 } from '@switchyard/runtime';
-import { ChildOpError, ChildStartError, MaxChildrenError, SupervisorIntensityError, SupervisorOpError } from './errors.js';
+import { ChildNotReadyError, ChildOpError, ChildStartError, MaxChildrenError, NoSuchSupervisorError, SupervisorIntensityError, SupervisorOpError } from './errors.js';
 import { spawnProcess } from './names.js';
 import { signalReady, tableOf, type Call, type Op, type Reply, type StartWaiter } from './registry.js';
 import { normalizeChild, normalizeSpec, type NormalChild, type NormalSpec } from './spec.js';
@@ -104,7 +105,7 @@ class SupervisorCore {
       table.supervisors.delete(this.pid);
       if (this.awaiting !== undefined) table.starting.delete(this.awaiting);
       const error = reason.kind === 'error' ? reason.error : exitError(this.pid, reason);
-      for (const call of [...this.pending]) call.reply({ ok: false, error: error ?? new Error(`supervisor ${this.pid} ended`) });
+      for (const call of [...this.pending]) call.reply({ ok: false, error: error ?? new NoSuchSupervisorError(this.pid, call.op.op, true) });
     });
     if (this.spec.name !== undefined) rt.register(this.spec.name, this.pid);
     for (const s of this.spec.children) {
@@ -238,7 +239,7 @@ class SupervisorCore {
       this.awaiting = undefined;
       tableOf(rt).starting.delete(pid);
       if (r !== true) {
-        const error = r.kind === 'normal' ? new Error(`process ${pid} returned before it called ready()`) : exitError(pid, r);
+        const error = r.kind === 'normal' ? new ChildNotReadyError(pid) : exitError(pid, r);
         return this.startFailed(child, error);
       }
     }
@@ -255,7 +256,7 @@ class SupervisorCore {
   }
 
   private startFailed(child: Child, error: unknown): unknown {
-    const e = error ?? new Error('start failed');
+    const e = error ?? new NullishFailureError(undefined, `starting child "${child.spec.id}"`);
     this.emit({ kind: 'child.start_failed', data: { id: child.id, error: e } });
     return e;
   }
@@ -349,15 +350,21 @@ class SupervisorCore {
         msg = yield* receive();
       } else {
         const left = deadline - clock.now();
-        try {
-          if (left <= 0) throw Object.assign(new Error('timeout'), { code: 'RECEIVE_TIMEOUT' });
-          msg = yield* receive({ timeout: left });
-        } catch (error) {
-          if ((error as { code?: unknown }).code !== 'RECEIVE_TIMEOUT') throw error;
+        let got: Message | undefined;
+        if (left > 0) {
+          try {
+            got = yield* receive({ timeout: left });
+          } catch (error) {
+            if ((error as { code?: unknown }).code !== 'RECEIVE_TIMEOUT') throw error;
+          }
+        }
+        if (got === undefined) {
+          // The deadline passed: terminate whoever has not exited yet, then wait for their exits.
           killed = true;
           for (const pid of waiting.keys()) rt.terminate(pid);
           continue;
         }
+        msg = got;
       }
       if (!collect(msg)) this.backlog.push(msg);
     }

@@ -79,6 +79,7 @@ describe('awaitReady', () => {
       code: 'CHILD_START_FAILED',
       childId: 'q',
       message: expect.stringContaining('returned before it called ready()'),
+      cause: expect.objectContaining({ name: 'ChildNotReadyError', code: 'CHILD_NOT_READY' }),
     });
   });
 });

@@ -1,4 +1,6 @@
-import type { Clock, TimerId } from '@switchyard/runtime';
+import { ArgumentError, type Clock, type TimerId } from '@switchyard/runtime';
+import { describeValue } from '@switchyard/errors';
+import { TimerRunawayError } from './errors.js';
 
 interface VTimer {
   readonly id: number;
@@ -58,7 +60,7 @@ export function createVirtualClock(start = 0): VirtualClock {
       return timers.size;
     },
     async advance(ms: number): Promise<void> {
-      if (!(ms >= 0)) throw new RangeError(`advance(): ms must be >= 0, got ${ms}`);
+      if (typeof ms !== 'number' || !(ms >= 0)) throw new ArgumentError('ms', `advance(): ms must be a number >= 0, got ${describeValue(ms)}`);
       const until = now + ms;
       await settle();
       for (;;) {
@@ -76,7 +78,7 @@ export function createVirtualClock(start = 0): VirtualClock {
       }
       // Exactly `limit` timers is not a runaway: only throw when some are still left.
       if (timers.size === 0) return;
-      throw new Error(`runAll(): still ${timers.size} timer(s) after ${limit} firings (a ticker that never stops?)`);
+      throw new TimerRunawayError(timers.size, limit);
     },
     onSettle(fn: () => Promise<void>): void {
       settle = fn;

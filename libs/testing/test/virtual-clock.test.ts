@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createVirtualClock } from '@switchyard/testing';
+import { createVirtualClock, TimerRunawayError } from '@switchyard/testing';
+import { ArgumentError } from '@switchyard/runtime';
 
 describe('virtual clock', () => {
   it('starts at 0, or at the given time, and stands still until advanced', async () => {
@@ -105,9 +106,10 @@ describe('virtual clock', () => {
     expect(log).toEqual(['settle@0', 'fire@10', 'settle@10', 'fire@20', 'settle@20']);
   });
 
-  it.each([-1, Number.NaN])('advance(%s) is refused with a RangeError naming the value', async (ms) => {
+  it.each([-1, Number.NaN])('advance(%s) is refused with BAD_ARGUMENT naming the value', async (ms) => {
     const clock = createVirtualClock();
-    await expect(clock.advance(ms)).rejects.toThrow(RangeError);
+    await expect(clock.advance(ms)).rejects.toThrow(ArgumentError);
+    await expect(clock.advance(ms)).rejects.toMatchObject({ code: 'BAD_ARGUMENT', argument: 'ms' });
     await expect(clock.advance(ms)).rejects.toThrow(`got ${ms}`);
     expect(clock.now()).toBe(0);
   });
@@ -135,7 +137,8 @@ describe('virtual clock', () => {
     };
     clock.setTimeout(forever, 10);
     const err = await clock.runAll(25).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(Error);
+    expect(err).toBeInstanceOf(TimerRunawayError);
+    expect(err).toMatchObject({ code: 'TIMER_RUNAWAY', pending: 1, limit: 25 });
     expect((err as Error).message).toContain('after 25 firings');
     expect((err as Error).message).toContain('still 1 timer(s)');
     expect(n).toBe(25);

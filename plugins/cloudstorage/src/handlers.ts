@@ -112,7 +112,7 @@ export class CloudStorageHandlers {
         if (opened.length > maxBytes) {
           throw new CloudStorageError('STORAGE_TOO_LARGE', s.name, key, `storage "${s.name}": "${key}" is ${opened.length} bytes, over maxBytes ${maxBytes} (use downloadStream)`);
         }
-        return { data: plain(await readAllBytes(opened.body, opened.length, signal)), info: opened.info };
+        return { data: plain(await readAllBytes(opened.body, opened.length, signal, s.name, key)), info: opened.info };
       } finally {
         opened.body.destroy();
       }
@@ -175,16 +175,18 @@ export class CloudStorageHandlers {
   }
 }
 
-async function readAllBytes(body: Readable, length: number, signal: AbortSignal): Promise<Uint8Array> {
+/** The whole body of an object whose length the store announced; a body of another length is STORAGE_IO naming the object. */
+async function readAllBytes(body: Readable, length: number, signal: AbortSignal, storage: string, key: string): Promise<Uint8Array> {
   const out = Buffer.allocUnsafe(length);
   let at = 0;
+  const io = (what: string) => new CloudStorageError('STORAGE_IO', storage, key, `storage "${storage}": download of "${key}" failed: ${what}`);
   for await (const chunk of body) {
     signal.throwIfAborted();
     const b = chunk as Buffer;
-    if (at + b.byteLength > length) throw new Error(`body is longer than the ${length} bytes announced`);
+    if (at + b.byteLength > length) throw io(`the body is longer than the ${length} bytes announced`);
     b.copy(out, at);
     at += b.byteLength;
   }
-  if (at !== length) throw new Error(`body ended after ${at} of ${length} bytes`);
+  if (at !== length) throw io(`the body ended after ${at} of ${length} bytes`);
   return out;
 }

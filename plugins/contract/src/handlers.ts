@@ -1,7 +1,7 @@
 import type { Handler } from '@switchyard/dispatcher';
 import { describeValue, didYouMean } from '@switchyard/errors';
 import type { Done, Functions } from '@switchyard/plugin-function';
-import { requireScopes, type Handle, type Pid, type PluginContext } from '@switchyard/runtime';
+import { requireScopes, YieldAbandonedError, type Handle, type Pid, type PluginContext } from '@switchyard/runtime';
 import type { Binding } from './bindings.js';
 import {
   ContractCommand,
@@ -174,7 +174,7 @@ export class ContractHandlers {
     if (typeof topic !== 'string' || topic === '') throw new ContractError('CONTRACT_BAD_ARGUMENT', `startCall(): topic must be a non-empty string, got ${describeValue(topic)}`, { contract: open.binding.contract.name });
     const { resources } = this.ctx;
     const state: StartedCall = { controller: new AbortController(), caller: ctx.pid, topic };
-    const handle = resources.add(ctx.pid, CALL_KIND, state, (s) => s.controller.abort(new Error('call cancelled')));
+    const handle = resources.add(ctx.pid, CALL_KIND, state, (s) => s.controller.abort(new YieldAbandonedError(`startCall() of contract "${open.binding.contract.name}" method "${String(cmd.method)}": the call was cancelled (cancelCall, or its caller ended)`)));
     try {
       this.run(ctx.pid, open, cmd.method, cmd.input, state.controller.signal, cmd.timeoutMs, (error, output) => {
         resources.release(handle);

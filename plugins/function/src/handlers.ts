@@ -1,6 +1,6 @@
 import type { Handler } from '@switchyard/dispatcher';
 import { describeValue, didYouMean } from '@switchyard/errors';
-import { requireScopes, type ExitReason, type Handle, type Pid, type PluginContext, type Principal, type ProcessFn, type TimerId } from '@switchyard/runtime';
+import { NullishFailureError, requireScopes, type ExitReason, type Handle, type Pid, type PluginContext, type Principal, type ProcessFn, type TimerId } from '@switchyard/runtime';
 import {
   FunctionCommand,
   type AsyncCallMessage,
@@ -162,7 +162,7 @@ export class FunctionHandlers implements Functions {
     }
     Promise.resolve(result).then(
       (output) => job.settle(undefined, output),
-      (error: unknown) => job.settle(this.revive(error ?? new Error(`function "${f.name}" rejected with ${describeValue(error)}`))),
+      (error: unknown) => job.settle(this.revive(error ?? new NullishFailureError(undefined, `function "${f.name}"`))),
     );
   }
 
@@ -220,7 +220,7 @@ export class FunctionHandlers implements Functions {
     const { resources } = this.ctx;
     const state: AsyncState = { controller: new AbortController(), caller: ctx.pid, topic, handle: null, finished: false };
     // Closed by cancelCall, or disposed when the caller ends: either way the work stops.
-    const handle = resources.add(ctx.pid, CALL_KIND, state, (s) => s.controller.abort(new Error('call cancelled')));
+    const handle = resources.add(ctx.pid, CALL_KIND, state, (s) => s.controller.abort(new FunctionError('FUNCTION_CANCELLED', `startCall("${String(cmd.name)}"): the call was cancelled (cancelCall, or its caller ended)`, { function: typeof cmd.name === 'string' ? cmd.name : undefined })));
     state.handle = handle;
     try {
       this.invoke(ctx.pid, cmd.name, cmd.input, { signal: state.controller.signal, timeoutMs: cmd.timeoutMs }, (error, output) => {

@@ -2,7 +2,7 @@ import { CommandBase } from '@switchyard/dispatcher';
 import type { Handle } from '@switchyard/runtime';
 import type { StreamHandle } from '@switchyard/plugin-stream';
 import type { SwitchyardError } from '@switchyard/errors';
-import { JsonBodyError } from './errors.js';
+import { badBatch, JsonBodyError } from './errors.js';
 
 /** HTTP command IDs (60–79). */
 export const HttpCommand = {
@@ -112,10 +112,13 @@ export class RequestBatchCmd<R> extends CommandBase<R> {
  */
 export const request = <const O extends RequestOptions>(options: O): RequestCmd<ResponseFor<O>> => new RequestCmd(options);
 
-/** All requests at once; one `{ ok, response | error }` per request, in input order. */
+/** All requests at once; one `{ ok, response | error }` per request, in input order. Not an array: HTTP_BAD_ARGUMENT, thrown here. */
 export const requestBatch = <const O extends readonly RequestOptions[]>(
   requests: O,
-): RequestBatchCmd<{ -readonly [K in keyof O]: BatchResult<ResponseFor<O[K]>> }> => new RequestBatchCmd(requests);
+): RequestBatchCmd<{ -readonly [K in keyof O]: BatchResult<ResponseFor<O[K]>> }> => {
+  if (!Array.isArray(requests)) throw badBatch(requests);
+  return new RequestBatchCmd(requests);
+};
 
 /** GET `url`. */
 export const get = <const O extends Omit<RequestOptions, 'url' | 'method'> = object>(url: string, options?: O): RequestCmd<ResponseFor<O>> =>

@@ -1,4 +1,4 @@
-import { SwitchyardError } from '@switchyard/errors';
+import { describeValue, SwitchyardError } from '@switchyard/errors';
 
 export type HttpErrorCode =
   | 'HTTP_CONNECT'
@@ -39,4 +39,9 @@ export class HttpServerError extends SwitchyardError {
   constructor(code: 'HTTP_LISTEN_FAILED' | 'HTTP_BAD_ROUTE' | 'HTTP_RESPONSE_SENT' | 'HTTP_BAD_RESPONSE' | 'HTTP_NO_SERVER', message: string, options?: { cause?: unknown }) {
     super(code, message, options);
   }
+}
+
+/** requestBatch() of something that is not an array of request options (HTTP_BAD_ARGUMENT). */
+export function badBatch(requests: unknown): HttpError {
+  return new HttpError('HTTP_BAD_ARGUMENT', 'GET', '?', `requestBatch() takes an array of request options, got ${describeValue(requests)}`);
 }

@@ -1,7 +1,7 @@
 import type { Handler, ResultReceiver, Tag } from '@switchyard/dispatcher';
 import { HttpCommand, type RequestBatchCmd, type RequestCmd, type RespondCmd, type ServerAddressCmd } from './commands.js';
 import type { HttpClient } from './client.js';
-import { HttpServerError } from './errors.js';
+import { badBatch, HttpServerError } from './errors.js';
 import type { HttpServer } from './server.js';
 
 function settle<T>(p: Promise<T>, tag: Tag, rx: ResultReceiver): void {
@@ -23,7 +23,7 @@ export class HttpHandlers {
   };
 
   readonly batch: Handler<RequestBatchCmd<unknown>> = (ctx, cmd, tag, rx) => {
-    if (!Array.isArray(cmd.requests)) throw new TypeError('requestBatch() takes an array of request options');
+    if (!Array.isArray(cmd.requests)) throw badBatch(cmd.requests);
     settle(this.client.batch(ctx.pid, ctx.signal, cmd.requests), tag, rx);
   };
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openFile } from '@switchyard/plugin-stream';
 import { createRuntime } from '@switchyard/runtime';
-import { get, httpPlugin, json, post, request, text } from '../src/index.js';
+import { get, HttpError, httpPlugin, json, post, request, RequestBatchCmd, requestBatch, text } from '../src/index.js';
 import { deadPort, readBody, serve, withHttp } from './harness.js';
 
 /** A server that answers with what it received. */
@@ -152,6 +152,29 @@ describe('Request 60', () => {
     await expect(h.rt.run(function* () {
       return yield* request({ url, timout: 5 } as { url: string });
     })).rejects.toMatchObject({ code: 'HTTP_BAD_ARGUMENT', message: expect.stringContaining('"timout"') });
+  });
+
+  it('requestBatch() of something that is not an array is HTTP_BAD_ARGUMENT naming it, from the helper and from the handler', async () => {
+    await using h = await withHttp();
+    const caught = await h.rt.run(function* () {
+      const out: unknown[] = [];
+      try {
+        yield* requestBatch('http://x/' as never);
+      } catch (e) {
+        out.push(e);
+      }
+      try {
+        // A command built by hand skips the helper's check: the handler checks again.
+        yield* new RequestBatchCmd({ url: 'http://x/' } as never);
+      } catch (e) {
+        out.push(e);
+      }
+      return out;
+    });
+    expect(caught).toHaveLength(2);
+    expect(caught[0]).toBeInstanceOf(HttpError);
+    expect(caught[0]).toMatchObject({ code: 'HTTP_BAD_ARGUMENT', message: 'GET ?: requestBatch() takes an array of request options, got "http://x/"' });
+    expect(caught[1]).toMatchObject({ code: 'HTTP_BAD_ARGUMENT', message: 'GET ?: requestBatch() takes an array of request options, got an object' });
   });
 
   it('fails with HTTP_TOO_LARGE over maxBytes, declared or chunked, and frees the connection', async () => {

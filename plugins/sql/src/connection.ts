@@ -83,10 +83,15 @@ export class Connection {
     return this.db.inTransaction;
   }
 
-  /** Compile `sql`; errors are marked so the caller can tell a bad statement from bad parameters. */
+  /**
+   * Compile `sql`; errors are marked so the caller can tell a bad statement from bad parameters.
+   * This class is also sent to the worker thread as source text (worker-script.ts), so it cannot
+   * use SqlError: its errors are plain, marked `sqlPhase`, and toSqlError() makes every one of them a
+   * SqlError (SQL_BAD_STATEMENT / SQL_BAD_PARAMS / SQL_ERROR) naming the database before a process sees it.
+   */
   compile(sql: string, reused: boolean): Entry {
     if (typeof sql !== 'string' || sql.trim() === '') {
-      throw Object.assign(new TypeError(`the SQL must be a non-empty string, got ${typeof sql === 'string' ? 'an empty string' : typeof sql}`), { sqlPhase: 'prepare' });
+      throw Object.assign(new Error(`the SQL must be a non-empty string, got ${typeof sql === 'string' ? (sql === '' ? 'an empty string' : 'only whitespace') : typeof sql}`), { sqlPhase: 'prepare' });
     }
     const head = /^\s*([A-Za-z]+)/.exec(sql);
     const verb = head === null ? '' : head[1]!.toUpperCase();

@@ -61,8 +61,10 @@ export function quoteSql(sql: string): string {
 }
 
 /** Turn what better-sqlite3 threw (here or in a worker) into a SqlError naming the database and statement. */
-export function toSqlError(raw: unknown, database: string, sql: string | undefined): SqlError {
+export function toSqlError(raw: unknown, database: string, sqlGiven: string | undefined): SqlError {
   if (raw instanceof SqlError) return raw;
+  // A command built by hand may carry anything as its SQL text: never let that break the error itself.
+  const sql = typeof sqlGiven === 'string' && sqlGiven.trim() !== '' ? sqlGiven : undefined;
   const r = (typeof raw === 'object' && raw !== null ? raw : { message: String(raw) }) as RawError;
   const message = typeof r.message === 'string' ? r.message : String(raw);
   const where = sql === undefined ? '' : ` in statement: ${quoteSql(sql)}`;

@@ -121,6 +121,18 @@ describe.each(MODES)('query and execute (%s mode)', (mode) => {
     expect(String(error.message)).toMatch(message);
   });
 
+  it('refuses an empty or non-string SQL text with SqlError SQL_BAD_STATEMENT naming the database and what it got', async () => {
+    await using t = await withTable();
+    for (const [sql, got] of [['', 'an empty string'], ['  \n ', 'only whitespace'], [42, 'number']] as const) {
+      const error = await failure(t.rt.run(function* () {
+        yield* query('main', sql as string);
+      }));
+      expect(error).toBeInstanceOf(SqlError);
+      expect(error).toMatchObject({ code: 'SQL_BAD_STATEMENT', database: 'main' });
+      expect(error.message).toBe(`database "main": the SQL must be a non-empty string, got ${got}`);
+    }
+  });
+
   it('refuses several statements in one string and transaction control outside begin()/commit()', async () => {
     await using t = await withTable();
     const several = await failure(t.rt.run(function* () {

@@ -1,6 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
-import { SwitchyardError } from '@switchyard/errors';
+import { describeValue, SwitchyardError } from '@switchyard/errors';
 import type { StreamStat, Whence } from './commands.js';
 
 export type StreamErrorCode =
@@ -59,8 +59,9 @@ export abstract class StreamSource {
   abstract destroy(): void;
 }
 
-function aborted(signal: AbortSignal | undefined): Error {
-  return signal?.reason instanceof Error ? signal.reason : new Error('aborted');
+/** The abort reason (the runtime's YieldAbandonedError), or a coded error naming the stream when the reason is not an Error. */
+function aborted(signal: AbortSignal | undefined, stream: string): Error {
+  return signal?.reason instanceof Error ? signal.reason : new StreamError('STREAM_IO', stream, `the operation was aborted (${describeValue(signal?.reason)})`);
 }
 
 /**
@@ -107,12 +108,12 @@ export class NodeStreamSource extends StreamSource {
   private waitEvent(signal: AbortSignal | undefined): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       if (signal?.aborted) {
-        reject(aborted(signal));
+        reject(aborted(signal, this.name));
         return;
       }
       const onAbort = () => {
         this.wake = null;
-        reject(aborted(signal));
+        reject(aborted(signal, this.name));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.wake = () => {
@@ -198,7 +199,7 @@ export class NodeStreamSource extends StreamSource {
       if (w.writableLength === 0 || w.writableEnded || w.destroyed) return;
       // An empty write's callback runs after every chunk before it was handed on.
       await new Promise<void>((resolve, reject) => {
-        const onAbort = () => reject(aborted(signal));
+        const onAbort = () => reject(aborted(signal, this.name));
         signal?.addEventListener('abort', onAbort, { once: true });
         w.write(Buffer.alloc(0), (e) => {
           signal?.removeEventListener('abort', onAbort);

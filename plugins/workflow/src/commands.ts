@@ -1,4 +1,6 @@
 import { CommandBase, type Command } from '@switchyard/dispatcher';
+import { describeValue } from '@switchyard/errors';
+import { badArgument } from './errors.js';
 import type { Pid } from '@switchyard/runtime';
 
 /** Workflow command IDs (180–189). */
@@ -138,7 +140,7 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$/;
 
 export function checkName(name: unknown, what: string): string {
   if (typeof name !== 'string' || !NAME.test(name)) {
-    throw new TypeError(`${what} must be 1-200 letters, digits, ".", "_", ":", "/" or "-" starting with a letter or digit, got ${typeof name === 'string' ? JSON.stringify(name.slice(0, 40)) : typeof name}`);
+    throw badArgument(`${what} must be 1-200 letters, digits, ".", "_", ":", "/" or "-" starting with a letter or digit, got ${describeValue(name)}`);
   }
   return name;
 }
@@ -146,7 +148,7 @@ export function checkName(name: unknown, what: string): string {
 /** Define a workflow. Register it at boot: `workflowPlugin({ workflows: [orderWorkflow] })`. */
 export function defineWorkflow<I, O>(name: string, fn: WorkflowFn<I, O>): Workflow<I, O> {
   checkName(name, 'defineWorkflow(): the name');
-  if (typeof fn !== 'function') throw new TypeError(`defineWorkflow("${name}"): expected a generator function`);
+  if (typeof fn !== 'function') throw badArgument(`defineWorkflow("${name}"): expected a generator function, got ${describeValue(fn)}`);
   return Object.freeze({ name, fn });
 }
 
@@ -309,7 +311,7 @@ export class ManageCmd<T = unknown> extends CommandBase<T> {
 // ---------------------------------------------------------------- helpers (yield*)
 
 function checkLabel(label: unknown, what: string): string {
-  if (typeof label !== 'string' || label === '' || label.length > 200) throw new TypeError(`${what}: the label must be a non-empty string of at most 200 characters`);
+  if (typeof label !== 'string' || label === '' || label.length > 200) throw badArgument(`${what}: the label must be a non-empty string of at most 200 characters, got ${describeValue(label)}`);
   return label;
 }
 
@@ -319,7 +321,7 @@ function checkLabel(label: unknown, what: string): string {
  */
 export function sideEffect<T>(label: string, fn: (step: StepInfo) => T | Promise<T>): SideEffectCmd<Awaited<T>> {
   checkLabel(label, 'sideEffect()');
-  if (typeof fn !== 'function') throw new TypeError(`sideEffect("${label}"): expected a function`);
+  if (typeof fn !== 'function') throw badArgument(`sideEffect("${label}"): expected a function, got ${describeValue(fn)}`);
   return new SideEffectCmd<Awaited<T>>(label, 'fn', fn);
 }
 
@@ -336,7 +338,7 @@ export function callWorkflow<I, O>(workflow: Workflow<I, O>, input: I, options: 
 }
 
 function checkVersion(v: unknown, what: string): number {
-  if (!Number.isSafeInteger(v) || (v as number) < -1) throw new RangeError(`${what} must be an integer >= -1 (DEFAULT_VERSION), got ${String(v)}`);
+  if (!Number.isSafeInteger(v) || (v as number) < -1) throw badArgument(`${what} must be an integer >= -1 (DEFAULT_VERSION), got ${describeValue(v)}`);
   return v as number;
 }
 
@@ -353,7 +355,7 @@ export function version(changeId: string, minSupported: number, maxSupported: nu
   checkName(changeId, 'version(): changeId');
   const min = checkVersion(minSupported, 'version(): minSupported');
   const max = checkVersion(maxSupported, 'version(): maxSupported');
-  if (min > max) throw new RangeError(`version("${changeId}"): minSupported ${min} is above maxSupported ${max}`);
+  if (min > max) throw badArgument(`version("${changeId}"): minSupported ${min} is above maxSupported ${max}`);
   return new VersionCmd(changeId, min, max, false);
 }
 
@@ -394,20 +396,20 @@ export function deprecatePatch(patchId: string): VersionCmd {
 
 /** Set search attributes (declared at boot); null removes one. */
 export function upsertAttrs(attrs: Readonly<Record<string, AttributeValue>>): UpsertAttrsCmd {
-  if (typeof attrs !== 'object' || attrs === null || Array.isArray(attrs)) throw new TypeError('upsertAttrs(): expected an object of attribute values');
+  if (typeof attrs !== 'object' || attrs === null || Array.isArray(attrs)) throw badArgument(`upsertAttrs(): expected an object of attribute values, got ${describeValue(attrs)}`);
   return new UpsertAttrsCmd({ ...attrs });
 }
 
 function workflowName(w: { readonly name: string } | string): string {
   if (typeof w === 'string') return checkName(w, 'workflow name');
-  if (typeof w !== 'object' || w === null || typeof w.name !== 'string') throw new TypeError('expected a workflow from defineWorkflow() or its name');
+  if (typeof w !== 'object' || w === null || typeof w.name !== 'string') throw badArgument(`expected a workflow from defineWorkflow() or its name, got ${describeValue(w)}`);
   return w.name;
 }
 
 /** Start a run; resolves to its ID. */
 export function startWorkflow<I, O>(workflow: Workflow<I, O>, input: I, options: StartOptions = {}): StartCmd {
   const ifExists = options.ifExists ?? 'refuse';
-  if (ifExists !== 'refuse' && ifExists !== 'attach') throw new TypeError(`startWorkflow(): ifExists must be "refuse" or "attach", got ${String(ifExists)}`);
+  if (ifExists !== 'refuse' && ifExists !== 'attach') throw badArgument(`startWorkflow(): ifExists must be "refuse" or "attach", got ${describeValue(ifExists)}`);
   return new StartCmd(workflowName(workflow), input, options.id === undefined ? undefined : checkName(options.id, 'startWorkflow(): id'), ifExists);
 }
 

@@ -15,6 +15,8 @@ export type WorkflowErrorCode =
   | 'WORKFLOW_NOT_ENCODABLE'
   | 'WORKFLOW_LEASE_LOST'
   | 'WORKFLOW_BAD_OPTIONS'
+  /** A workflow helper was given a wrong argument (a name, a label, a function, a version). */
+  | 'WORKFLOW_BAD_ARGUMENT'
   | 'WORKFLOW_CLOSED'
   | 'WORKFLOW_JOURNAL_FAILED';
 
@@ -82,4 +84,9 @@ export class NotEncodableError extends WorkflowError {
   ) {
     super('WORKFLOW_NOT_ENCODABLE', `${where}: cannot journal ${what} at ${path}`, undefined, { cause });
   }
+}
+
+/** A workflow helper was given a wrong argument; the message names the helper and the value. */
+export function badArgument(message: string): WorkflowError {
+  return new WorkflowError('WORKFLOW_BAD_ARGUMENT', message);
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { didYouMean } from '@switchyard/errors';
+import { describeValue, didYouMean } from '@switchyard/errors';
 import type { Handler, HandlerContext, ResultReceiver, Tag } from '@switchyard/dispatcher';
-import { ReceiveTimeoutError, systemClock, type ExitReason, type HostAnswer, type PluginContext, type Runtime } from '@switchyard/runtime';
+import { NullishFailureError, ReceiveTimeoutError, systemClock, type ExitReason, type HostAnswer, type PluginContext, type Runtime } from '@switchyard/runtime';
 import { decode, encode } from './codec.js';
 import {
   ContinueAsNew,
@@ -19,7 +19,7 @@ import {
   type TimerCmd,
   type UpsertAttrsCmd,
 } from './commands.js';
-import { WorkflowError } from './errors.js';
+import { badArgument, WorkflowError } from './errors.js';
 import { Journal, setTimer, type LoadedJournal, type RunRow, type StepRecord } from './journal.js';
 import { MEMORY_JOURNAL, type ResolvedOptions } from './options.js';
 import { attrValue, checkDeclared, compileFilter, storedValues } from './query.js';
@@ -435,7 +435,7 @@ export class WorkflowHandlers implements RunOwner {
         if (typeof (v as PromiseLike<unknown> | null)?.then === 'function') {
           (v as PromiseLike<unknown>).then(
             (value) => receiver.completeYield(tag, value),
-            (error: unknown) => receiver.completeYield(tag, undefined, error ?? new Error('sideEffect rejected with a nullish value')),
+            (error: unknown) => receiver.completeYield(tag, undefined, error ?? new NullishFailureError(undefined, `sideEffect("${cmd.label}")`)),
           );
         } else receiver.completeYield(tag, v);
       }
@@ -487,7 +487,8 @@ export class WorkflowHandlers implements RunOwner {
   readonly timer: Handler<TimerCmd> = (ctx, cmd, tag, receiver) => {
     if (cmd.never) return;
     const run = this.runs.get(cmd.runId);
-    if (run === undefined || !Number.isFinite(cmd.ms) || cmd.ms < 0) throw new RangeError(`sleep(): ms must be a finite number >= 0, got ${String(cmd.ms)}`);
+    if (run === undefined) throw noSuchRun(cmd.runId);
+    if (!Number.isFinite(cmd.ms) || cmd.ms < 0) throw badArgument(`sleep() in workflow run "${cmd.runId}": ms must be a finite number >= 0, got ${describeValue(cmd.ms)}`);
     const due = this.dueOf(run, cmd.position, cmd.ms);
     if (!cmd.inGroup) {
       // Only the run's end abandons it: exited() cancels the entry.
@@ -613,7 +614,7 @@ export class WorkflowHandlers implements RunOwner {
         else this.readyWaiters.push(() => receiver.completeYield(tag, undefined));
         return;
       default:
-        throw new TypeError(`workflow: unknown request ${JSON.stringify((req as { op?: unknown }).op)}`);
+        throw badArgument(`workflow: unknown request ${describeValue((req as { op?: unknown }).op)}`);
     }
   };
 

@@ -146,15 +146,16 @@ function compileAttr(schema: AttributeSchema, key: string, cond: AttributeCondit
   const type = schema[key];
   if (type === undefined) throw badFilter(`search attribute "${key}" is not declared${didYouMean(key, Object.keys(schema))}`);
   const value = (v: unknown, op: string): Stored => {
-    try {
-      if (type === 'keywordList') {
-        if (typeof v !== 'string') throw new Error();
-        return v;
+    if (type === 'keywordList') {
+      if (typeof v === 'string') return v;
+    } else {
+      try {
+        return storedValues(schema, key, v as AttributeValue)[0]!;
+      } catch {
+        // Reported below, like a keyword list given something else.
       }
-      return storedValues(schema, key, v as AttributeValue)[0]!;
-    } catch {
-      throw badFilter(`attrs.${key}.${op}: ${describeType(type)} expected`);
     }
+    throw badFilter(`attrs.${key}.${op}: ${describeType(type)} expected`);
   };
   const exists = (clause: string, ps: unknown[]) => {
     where.push(`EXISTS (SELECT 1 FROM wf_attrs a WHERE a.run = r.id AND a.key = ? AND ${clause})`);

@@ -1,5 +1,6 @@
 import type { Command } from '@switchyard/dispatcher';
-import { all, CoreCommand, race, type ExitReason, type HostAnswer, type HostedYield, type Pid, type ProcessContext, type ProcessHost } from '@switchyard/runtime';
+import { describeValue } from '@switchyard/errors';
+import { all, BadYieldError, CoreCommand, race, type ExitReason, type HostAnswer, type HostedYield, type Pid, type ProcessContext, type ProcessHost } from '@switchyard/runtime';
 import { decode, encode } from './codec.js';
 import {
   DEFAULT_VERSION,
@@ -204,7 +205,7 @@ export class Run implements ProcessHost, WorkflowContext {
     this.kernelPos.clear();
     this.idents.clear();
     if (typeof y !== 'object' || y === null || typeof (y as Command).id !== 'number') {
-      return this.answered({ ok: false, error: new TypeError(`workflow run "${this.runId}" yielded something that is not a command; did you mean yield* ?`) });
+      return this.answered({ ok: false, error: new BadYieldError(`workflow run "${this.runId}" yielded ${describeValue(y)}, which is not a command; did you mean yield* ?`) });
     }
     const cmd = y as Command;
     if (cmd.id === WorkflowCommand.Version) return this.answered(this.version(cmd as VersionCmd));
@@ -213,10 +214,10 @@ export class Run implements ProcessHost, WorkflowContext {
     const members = group ? (cmd as Command & { commands: readonly Command[] }).commands : [cmd];
     for (const m of members) {
       if (typeof m !== 'object' || m === null || typeof m.id !== 'number') {
-        return this.answered({ ok: false, error: new TypeError(`workflow run "${this.runId}": a member of all()/race() is not a command`) });
+        return this.answered({ ok: false, error: new BadYieldError(`workflow run "${this.runId}": a member of all()/race() is ${describeValue(m)}, not a command`) });
       }
       if (m.id === CoreCommand.All || m.id === CoreCommand.Race || m.id === WorkflowCommand.Version) {
-        return this.answered({ ok: false, error: new TypeError(`workflow run "${this.runId}": all()/race() cannot hold ${m.id === WorkflowCommand.Version ? 'version()' : 'all() or race()'}`) });
+        return this.answered({ ok: false, error: new BadYieldError(`workflow run "${this.runId}": all()/race() cannot hold ${m.id === WorkflowCommand.Version ? 'version()' : 'all() or race()'}`) });
       }
       if (durabilityOf(m) === 'handle') {
         const i = identify(m);

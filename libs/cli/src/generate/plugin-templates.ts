@@ -20,6 +20,8 @@ const ids = (r: IdRange) => (r.first === r.last ? String(r.first) : `${r.first}-
 export function pluginFiles(input: PluginTemplateInput): { path: string; content: string }[] {
   const { names, range } = input;
   const { kebab: name, camel, pascal } = names;
+  // Error codes carry the plugin's name, so two generated plugins never define the same code.
+  const code = (what: string) => `${name.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_${what}`;
   const root = input.rootFromPackage;
   const files: { path: string; content: string }[] = [];
   const pkg: Record<string, unknown> = {
@@ -124,7 +126,14 @@ export default defineConfig({ test: { include: ['test/**/*.test.ts'] } });
 
   files.push({
     path: 'src/commands.ts',
-    content: `import { CommandBase } from '@switchyard/dispatcher';
+    content: `import { CommandBase, SwitchyardError } from '@switchyard/dispatcher';
+
+/** A "${name}" helper or command failed; \`code\` says why. */
+export class ${pascal}Error extends SwitchyardError {
+  constructor(code: '${code('BAD_DELAY')}' | '${code('DELAY_TOO_LONG')}', message: string) {
+    super(code, message);
+  }
+}
 
 /**
  * Command IDs of the "${name}" plugin. It claims ${ids(range)}; the IDs not listed here are
@@ -148,7 +157,7 @@ export class EchoCmd<T> extends CommandBase<T> {
 /** Echo \`value\` back after \`ms\` milliseconds on the runtime's clock: \`const v = yield* echo('hi', 100)\`. */
 export function echo<T>(value: T, ms = 0): EchoCmd<T> {
   if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
-    throw new RangeError(\`echo(): ms must be a finite number >= 0, got \${String(ms)}\`);
+    throw new ${pascal}Error('${code('BAD_DELAY')}', \`echo(): ms must be a finite number >= 0, got \${typeof ms === 'string' ? JSON.stringify(ms) : String(ms)}\`);
   }
   return new EchoCmd(value, ms);
 }
@@ -157,16 +166,9 @@ export function echo<T>(value: T, ms = 0): EchoCmd<T> {
 
   files.push({
     path: 'src/handlers.ts',
-    content: `import { SwitchyardError, type Handler } from '@switchyard/dispatcher';
+    content: `import type { Handler } from '@switchyard/dispatcher';
 import type { Clock, TimerId } from '@switchyard/runtime';
-import { ${pascal}Command, type EchoCmd } from './commands.js';
-
-/** A command of the "${name}" plugin failed; \`code\` says why. */
-export class ${pascal}Error extends SwitchyardError {
-  constructor(code: 'DELAY_TOO_LONG', message: string) {
-    super(code, message);
-  }
-}
+import { ${pascal}Command, ${pascal}Error, type EchoCmd } from './commands.js';
 
 /** The "${name}" handlers and the state they share: one instance per runtime. */
 export class ${pascal}Handlers {
@@ -189,7 +191,7 @@ export class ${pascal}Handlers {
    */
   readonly echo: Handler<EchoCmd<unknown>> = (ctx, cmd, tag, receiver) => {
     if (cmd.ms > this.maxDelayMs) {
-      throw new ${pascal}Error('DELAY_TOO_LONG', \`echo(): \${cmd.ms} ms is longer than maxDelayMs (\${this.maxDelayMs} ms)\`);
+      throw new ${pascal}Error('${code('DELAY_TOO_LONG')}', \`echo(): \${cmd.ms} ms is longer than maxDelayMs (\${this.maxDelayMs} ms)\`);
     }
     const signal = ctx.signal;
     if (signal.aborted) return;
@@ -260,7 +262,7 @@ export function ${camel}Plugin(options: ${pascal}Options = {}): ${pascal}Plugin 
   files.push({
     path: 'src/index.ts',
     content: `export * from './commands.js';
-export { ${pascal}Error, ${pascal}Handlers } from './handlers.js';
+export { ${pascal}Handlers } from './handlers.js';
 export * from './plugin.js';
 `,
   });
@@ -269,7 +271,7 @@ export * from './plugin.js';
     path: `test/${name}.test.ts`,
     content: `import { createTestRuntime } from '@switchyard/testing';
 import { describe, expect, it } from 'vitest';
-import { echo, ${camel}Plugin, ${pascal}Command } from '../src/index.js';
+import { echo, ${camel}Plugin, ${pascal}Command, ${pascal}Error } from '../src/index.js';
 
 describe('${name} plugin', () => {
   it('claims its range and names its commands', () => {
@@ -330,7 +332,7 @@ describe('${name} plugin', () => {
           return (error as { code?: string }).code;
         }
       });
-      expect(result).toBe('DELAY_TOO_LONG');
+      expect(result).toBe('${code('DELAY_TOO_LONG')}');
     } finally {
       await t.stop();
     }
@@ -338,7 +340,12 @@ describe('${name} plugin', () => {
 
   it('refuses bad options when it is created, naming the option', () => {
     expect(() => ${camel}Plugin({ maxDelayMs: -1 })).toThrow(/plugin "${name}".*maxDelayMs/);
-    expect(() => echo('x', -1)).toThrow(RangeError);
+  });
+
+  it('echo() refuses a bad delay in the calling process with a coded error naming it', () => {
+    expect(() => echo('x', -1)).toThrow(${pascal}Error);
+    expect(() => echo('x', -1)).toThrow(expect.objectContaining({ code: '${code('BAD_DELAY')}' }));
+    expect(() => echo('x', Number.NaN)).toThrow('echo(): ms must be a finite number >= 0, got NaN');
   });
 });
 `,
@@ -370,7 +377,10 @@ await rt.stop();
 
 ## Options
 
-- \`maxDelayMs\` (default 60 000): a longer \`echo()\` fails with \`${pascal}Error\`, code \`DELAY_TOO_LONG\`.
+- \`maxDelayMs\` (default 60 000): a longer \`echo()\` fails with \`${pascal}Error\`, code \`${code('DELAY_TOO_LONG')}\`.
+
+A negative or non-number delay makes \`echo()\` throw \`${pascal}Error\` with code \`${code('BAD_DELAY')}\` in the
+calling process, before anything is yielded.
 
 ## Layout
 
