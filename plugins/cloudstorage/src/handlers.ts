@@ -20,7 +20,7 @@ import {
   type UploadObjectCmd,
 } from './commands.js';
 import { checkKey, type StorageBackend, type UploadSource } from './backend.js';
-import { CloudStorageError } from './errors.js';
+import { CloudStorageError, tooLarge } from './errors.js';
 
 const MAX_EXPIRES_IN = 7 * 24 * 3600;
 
@@ -98,8 +98,13 @@ export class CloudStorageHandlers {
     const pid = ctx.pid;
     const signal = ctx.signal;
     this.downloads++;
+    const openOptions = { range: o.range, ifMatch: o.ifMatch, ifNoneMatch: o.ifNoneMatch };
     const run = async (): Promise<DownloadedBytes | DownloadedStream> => {
-      const opened = await s.open(key, { range: o.range, ifMatch: o.ifMatch, ifNoneMatch: o.ifNoneMatch }, signal);
+      if (cmd.as !== 'stream' && s.read !== undefined) {
+        const r = await s.read(key, openOptions, maxBytes, signal);
+        return { data: plain(r.data), info: r.info };
+      }
+      const opened = await s.open(key, openOptions, signal);
       if (cmd.as === 'stream') {
         if (signal.aborted) {
           opened.body.destroy();
@@ -109,9 +114,7 @@ export class CloudStorageHandlers {
         return { stream, info: opened.info };
       }
       try {
-        if (opened.length > maxBytes) {
-          throw new CloudStorageError('STORAGE_TOO_LARGE', s.name, key, `storage "${s.name}": "${key}" is ${opened.length} bytes, over maxBytes ${maxBytes} (use downloadStream)`);
-        }
+        if (opened.length > maxBytes) throw tooLarge(s.name, key, opened.length, maxBytes);
         return { data: plain(await readAllBytes(opened.body, opened.length, signal)), info: opened.info };
       } finally {
         opened.body.destroy();
