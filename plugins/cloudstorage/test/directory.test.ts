@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { receive } from '@switchyard/runtime';
@@ -54,6 +54,29 @@ describe('directory backend', () => {
     for (const k of keys) expect(Buffer.from((await run(h, downloadObject('files', k))).data).toString()).toBe(`body of ${k}`);
     expect((await run(h, listObjects('files', { prefix: 'folder' }))).objects.map((o) => o.key)).toEqual(['folder', 'folder/']);
     expect((await run(h, listObjects('files', { prefix: 'a/' }))).objects.map((o) => o.key)).toEqual(['a//b', 'a/b/c/d/e']);
+  });
+
+  it('writes into a key directory again after it was removed behind its back (bytes and stream bodies)', async () => {
+    await using h = await withDirectory();
+    await run(h, uploadObject('files', 'sub/dir/one.txt', 'one'));
+    rmSync(join(h.root, 'sub'), { recursive: true, force: true });
+    expect(await run(h, headObject('files', 'sub/dir/one.txt'))).toBeNull();
+    const put = await run(h, uploadObject('files', 'sub/dir/two.txt', 'two'));
+    expect(Buffer.from((await run(h, downloadObject('files', 'sub/dir/two.txt'))).data).toString()).toBe('two');
+    rmSync(join(h.root, 'sub'), { recursive: true, force: true });
+    const feed = new PassThrough();
+    feed.end('three');
+    const pid = h.rt.spawn(function* () {
+      const { payload } = yield* receive<StreamHandle>({ topic: 'body' });
+      return yield* uploadObject('files', 'sub/dir/two.txt', payload);
+    });
+    const exit = h.rt.wait(pid);
+    h.rt.send(pid, 'body', adoptStream(h.resources, pid, feed, { name: 'three' }));
+    expect(await exit).toMatchObject({ kind: 'normal', value: { key: 'sub/dir/two.txt', size: 5 } });
+    const got = await run(h, downloadObject('files', 'sub/dir/two.txt'));
+    expect(Buffer.from(got.data).toString()).toBe('three');
+    expect(got.info.etag).not.toBe(put.etag);
+    expect(h.resources.count()).toBe(0);
   });
 
   it('lets exactly one of many concurrent If-None-Match: * uploads of one key win', async () => {
