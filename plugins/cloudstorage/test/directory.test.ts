@@ -79,6 +79,18 @@ describe('directory backend', () => {
     expect(h.resources.count()).toBe(0);
   });
 
+  it('keeps large user metadata whole (a metadata file over one first read)', async () => {
+    await using h = await withDirectory();
+    const metadata = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`field-${i}`, `${i}:`.padEnd(1000, String.fromCharCode(97 + (i % 26)))]));
+    const put = await run(h, uploadObject('files', 'meta/big', 'body', { metadata, contentType: 'text/plain' }));
+    const head = await run(h, headObject('files', 'meta/big'));
+    expect(head).toMatchObject({ key: 'meta/big', size: 4, etag: put.etag, contentType: 'text/plain', metadata });
+    const got = await run(h, downloadObject('files', 'meta/big'));
+    expect(got.info.metadata).toEqual(metadata);
+    expect(Buffer.from(got.data).toString()).toBe('body');
+    expect((await run(h, listObjects('files', { prefix: 'meta/' }))).objects).toEqual([{ key: 'meta/big', size: 4, etag: put.etag, lastModified: head!.lastModified }]);
+  });
+
   it('lets exactly one of many concurrent If-None-Match: * uploads of one key win', async () => {
     await using h = await withDirectory();
     const results = await Promise.all(

@@ -15,7 +15,8 @@
  * Rates are per CPU second of this process (process.cpuUsage); the case order rotates each round;
  * ratios are taken within each round and reported as median and spread (min–max).
  *
- *   npm run bench:cloudstorage -w tools/bench        (BENCH_HUGE=0 skips the 64 MiB rows)
+ *   npm run bench:cloudstorage -w tools/bench
+ *   (BENCH_HUGE=0 skips the 64 MiB rows; BENCH_ONLY=s3 or BENCH_ONLY=directory runs one half)
  */
 import { fork } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -186,15 +187,16 @@ export async function runCloudStorageBench(): Promise<string> {
     const files = (w: { b: Buffer; etag: string }, n: number) =>
       rounds([{ name: 'plugin → directory', run: plugin('files', w) }, { name: 'fs same guarantees', run: fsSame(w) }, { name: 'fs bare', run: fsBare(w) }], n, none);
     const MiB = (w: { b: Buffer }) => w.b.length / (1024 * 1024);
+    const only = process.env.BENCH_ONLY; // 's3' or 'directory' for a partial run while profiling
     const s3Rows: string[][] = [];
-    s3Rows.push(...rows('1 KiB', await s3(SMALL, 40), ['raw S3Client'], 'put+get/s', 1, true));
-    s3Rows.push(...rows('8 MiB', await s3(LARGE, 3), ['raw S3Client'], 'MB/s', MiB(LARGE), true));
-    if (HUGE.b.length > 0) s3Rows.push(...rows('64 MiB', await s3(HUGE, 1), ['raw S3Client'], 'MB/s', MiB(HUGE), true));
+    if (only !== 'directory') s3Rows.push(...rows('1 KiB', await s3(SMALL, 40), ['raw S3Client'], 'put+get/s', 1, true));
+    if (only !== 'directory') s3Rows.push(...rows('8 MiB', await s3(LARGE, 3), ['raw S3Client'], 'MB/s', MiB(LARGE), true));
+    if (only !== 'directory' && HUGE.b.length > 0) s3Rows.push(...rows('64 MiB', await s3(HUGE, 1), ['raw S3Client'], 'MB/s', MiB(HUGE), true));
     const dirRows: string[][] = [];
     const bases = ['fs same guarantees', 'fs bare'];
-    dirRows.push(...rows('1 KiB', await files(SMALL, 300), bases, 'put+get/s', 1, false));
-    dirRows.push(...rows('8 MiB', await files(LARGE, 6), bases, 'MB/s', MiB(LARGE), false));
-    if (HUGE.b.length > 0) dirRows.push(...rows('64 MiB', await files(HUGE, 1), bases, 'MB/s', MiB(HUGE), false));
+    if (only !== 's3') dirRows.push(...rows('1 KiB', await files(SMALL, 300), bases, 'put+get/s', 1, false));
+    if (only !== 's3') dirRows.push(...rows('8 MiB', await files(LARGE, 6), bases, 'MB/s', MiB(LARGE), false));
+    if (only !== 's3' && HUGE.b.length > 0) dirRows.push(...rows('64 MiB', await files(HUGE, 1), bases, 'MB/s', MiB(HUGE), false));
     return [
       'S3 (s3rver in a child process): put + get per CPU second of the bench process (the client), per wall second, and the server\'s CPU per put + get.',
       '',
