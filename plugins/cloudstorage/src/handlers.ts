@@ -115,7 +115,7 @@ export class CloudStorageHandlers {
       }
       try {
         if (opened.length > maxBytes) throw tooLarge(s.name, key, opened.length, maxBytes);
-        return { data: plain(await readAllBytes(opened.body, opened.length, signal)), info: opened.info };
+        return { data: plain(await readAllBytes(s.name, key, opened.body, opened.length, signal)), info: opened.info };
       } finally {
         opened.body.destroy();
       }
@@ -178,16 +178,31 @@ export class CloudStorageHandlers {
   }
 }
 
-async function readAllBytes(body: Readable, length: number, signal: AbortSignal): Promise<Uint8Array> {
-  const out = Buffer.allocUnsafe(length);
-  let at = 0;
-  for await (const chunk of body) {
-    signal.throwIfAborted();
-    const b = chunk as Buffer;
-    if (at + b.byteLength > length) throw new Error(`body is longer than the ${length} bytes announced`);
-    b.copy(out, at);
-    at += b.byteLength;
-  }
-  if (at !== length) throw new Error(`body ended after ${at} of ${length} bytes`);
-  return out;
+/**
+ * The whole body into one buffer of the announced length: one copy per chunk, no list of chunks to
+ * concatenate, and 'data' events rather than an async iterator (no promise per chunk).
+ */
+function readAllBytes(storage: string, key: string, body: Readable, length: number, signal: AbortSignal): Promise<Uint8Array> {
+  signal.throwIfAborted();
+  return new Promise((resolve, reject) => {
+    const out = Buffer.allocUnsafe(length);
+    let at = 0;
+    const done = (e?: unknown) => {
+      body.off('data', onData).off('end', onEnd).off('error', done).off('close', onClose);
+      signal.removeEventListener('abort', onAbort);
+      if (e === undefined) resolve(out);
+      else reject(e);
+    };
+    const broken = (what: string) => new CloudStorageError('STORAGE_IO', storage, key, `storage "${storage}": download of "${key}" failed: ${what}`);
+    const onData = (chunk: Buffer) => {
+      if (at + chunk.byteLength > length) return done(broken(`the body is longer than the ${length} bytes announced`));
+      chunk.copy(out, at);
+      at += chunk.byteLength;
+    };
+    const onEnd = () => done(at === length ? undefined : broken(`the body ended after ${at} of ${length} bytes`));
+    const onClose = () => done(broken(`the body was closed after ${at} of ${length} bytes`));
+    const onAbort = () => done(signal.reason);
+    body.on('data', onData).once('end', onEnd).once('error', done).once('close', onClose);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }
