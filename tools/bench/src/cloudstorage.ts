@@ -190,8 +190,8 @@ export async function runCloudStorageBench(): Promise<string> {
     const only = process.env.BENCH_ONLY; // 's3' or 'directory' for a partial run while profiling
     const s3Rows: string[][] = [];
     if (only !== 'directory') s3Rows.push(...rows('1 KiB', await s3(SMALL, 40), ['raw S3Client'], 'put+get/s', 1, true));
-    if (only !== 'directory') s3Rows.push(...rows('8 MiB', await s3(LARGE, 3), ['raw S3Client'], 'MB/s', MiB(LARGE), true));
-    if (only !== 'directory' && HUGE.b.length > 0) s3Rows.push(...rows('64 MiB', await s3(HUGE, 1), ['raw S3Client'], 'MB/s', MiB(HUGE), true));
+    if (only !== 'directory') s3Rows.push(...rows('8 MiB', await s3(LARGE, 6), ['raw S3Client'], 'MB/s', MiB(LARGE), true));
+    if (only !== 'directory' && HUGE.b.length > 0) s3Rows.push(...rows('64 MiB', await s3(HUGE, 2), ['raw S3Client'], 'MB/s', MiB(HUGE), true));
     const dirRows: string[][] = [];
     const bases = ['fs same guarantees', 'fs bare'];
     if (only !== 's3') dirRows.push(...rows('1 KiB', await files(SMALL, 300), bases, 'put+get/s', 1, false));
