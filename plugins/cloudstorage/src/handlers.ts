@@ -179,24 +179,26 @@ export class CloudStorageHandlers {
 }
 
 /**
- * The whole body into one buffer of the announced length: one copy per chunk, no list of chunks to
- * concatenate, and 'data' events rather than an async iterator (no promise per chunk).
+ * The whole body, at most the announced length: chunks kept as they come and concatenated once at
+ * the end (as the SDK's own collector does), with 'data' events rather than an async iterator (no
+ * promise per chunk). Copying each chunk into a buffer allocated up front measured ~1.6× the CPU for
+ * a 64 MiB body (twice the system time), so it is not done.
  */
 function readAllBytes(storage: string, key: string, body: Readable, length: number, signal: AbortSignal): Promise<Uint8Array> {
   signal.throwIfAborted();
   return new Promise((resolve, reject) => {
-    const out = Buffer.allocUnsafe(length);
+    const parts: Buffer[] = [];
     let at = 0;
     const done = (e?: unknown) => {
       body.off('data', onData).off('end', onEnd).off('error', done).off('close', onClose);
       signal.removeEventListener('abort', onAbort);
-      if (e === undefined) resolve(out);
+      if (e === undefined) resolve(Buffer.concat(parts, length));
       else reject(e);
     };
     const broken = (what: string) => new CloudStorageError('STORAGE_IO', storage, key, `storage "${storage}": download of "${key}" failed: ${what}`);
     const onData = (chunk: Buffer) => {
       if (at + chunk.byteLength > length) return done(broken(`the body is longer than the ${length} bytes announced`));
-      chunk.copy(out, at);
+      parts.push(chunk);
       at += chunk.byteLength;
     };
     const onEnd = () => done(at === length ? undefined : broken(`the body ended after ${at} of ${length} bytes`));
