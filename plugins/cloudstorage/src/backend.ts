@@ -19,12 +19,23 @@ export interface OpenedObject {
   readonly body: Readable;
 }
 
+/** A whole body (of the range) read into memory. */
+export interface ReadObject {
+  readonly info: ObjectInfo;
+  readonly data: Uint8Array;
+}
+
 /** What both backends implement, with the same results and the same error codes. */
 export interface StorageBackend {
   readonly name: string;
   list(prefix: string, continuation: string | undefined, maxKeys: number, signal: AbortSignal): Promise<ListResult>;
   head(key: string, signal: AbortSignal): Promise<ObjectInfo | null>;
   open(key: string, options: OpenOptions, signal: AbortSignal): Promise<OpenedObject>;
+  /**
+   * The body as bytes, at most `maxBytes` of them (else STORAGE_TOO_LARGE). Optional: without it the
+   * handler reads the stream of `open()`. The directory backend reads the file straight into the result.
+   */
+  read?(key: string, options: OpenOptions, maxBytes: number, signal: AbortSignal): Promise<ReadObject>;
   put(key: string, body: UploadSource, options: UploadOptions, signal: AbortSignal): Promise<UploadResult>;
   delete(keys: readonly string[], signal: AbortSignal): Promise<DeleteResult>;
   presignGet(key: string, expiresIn: number): Promise<string>;

@@ -32,3 +32,7 @@ export function notFound(storage: string, key: string): CloudStorageError {
 export function preconditionFailed(storage: string, key: string, what: string): CloudStorageError {
   return new CloudStorageError('PRECONDITION_FAILED', storage, key, `storage "${storage}": precondition failed for "${key}": ${what}`);
 }
+
+export function tooLarge(storage: string, key: string, length: number, maxBytes: number): CloudStorageError {
+  return new CloudStorageError('STORAGE_TOO_LARGE', storage, key, `storage "${storage}": "${key}" is ${length} bytes, over maxBytes ${maxBytes} (use downloadStream)`);
+}

@@ -20,7 +20,7 @@ import {
   type UploadObjectCmd,
 } from './commands.js';
 import { checkKey, type StorageBackend, type UploadSource } from './backend.js';
-import { CloudStorageError } from './errors.js';
+import { CloudStorageError, tooLarge } from './errors.js';
 
 const MAX_EXPIRES_IN = 7 * 24 * 3600;
 
@@ -98,8 +98,13 @@ export class CloudStorageHandlers {
     const pid = ctx.pid;
     const signal = ctx.signal;
     this.downloads++;
+    const openOptions = { range: o.range, ifMatch: o.ifMatch, ifNoneMatch: o.ifNoneMatch };
     const run = async (): Promise<DownloadedBytes | DownloadedStream> => {
-      const opened = await s.open(key, { range: o.range, ifMatch: o.ifMatch, ifNoneMatch: o.ifNoneMatch }, signal);
+      if (cmd.as !== 'stream' && s.read !== undefined) {
+        const r = await s.read(key, openOptions, maxBytes, signal);
+        return { data: plain(r.data), info: r.info };
+      }
+      const opened = await s.open(key, openOptions, signal);
       if (cmd.as === 'stream') {
         if (signal.aborted) {
           opened.body.destroy();
@@ -109,10 +114,8 @@ export class CloudStorageHandlers {
         return { stream, info: opened.info };
       }
       try {
-        if (opened.length > maxBytes) {
-          throw new CloudStorageError('STORAGE_TOO_LARGE', s.name, key, `storage "${s.name}": "${key}" is ${opened.length} bytes, over maxBytes ${maxBytes} (use downloadStream)`);
-        }
-        return { data: plain(await readAllBytes(opened.body, opened.length, signal, s.name, key)), info: opened.info };
+        if (opened.length > maxBytes) throw tooLarge(s.name, key, opened.length, maxBytes);
+        return { data: plain(await readAllBytes(s.name, key, opened.body, opened.length, signal)), info: opened.info };
       } finally {
         opened.body.destroy();
       }
@@ -175,18 +178,33 @@ export class CloudStorageHandlers {
   }
 }
 
-/** The whole body of an object whose length the store announced; a body of another length is STORAGE_IO naming the object. */
-async function readAllBytes(body: Readable, length: number, signal: AbortSignal, storage: string, key: string): Promise<Uint8Array> {
-  const out = Buffer.allocUnsafe(length);
-  let at = 0;
-  const io = (what: string) => new CloudStorageError('STORAGE_IO', storage, key, `storage "${storage}": download of "${key}" failed: ${what}`);
-  for await (const chunk of body) {
-    signal.throwIfAborted();
-    const b = chunk as Buffer;
-    if (at + b.byteLength > length) throw io(`the body is longer than the ${length} bytes announced`);
-    b.copy(out, at);
-    at += b.byteLength;
-  }
-  if (at !== length) throw io(`the body ended after ${at} of ${length} bytes`);
-  return out;
+/**
+ * The whole body, at most the announced length: chunks kept as they come and concatenated once at
+ * the end (as the SDK's own collector does), with 'data' events rather than an async iterator (no
+ * promise per chunk). Copying each chunk into a buffer allocated up front measured ~1.6× the CPU for
+ * a 64 MiB body (twice the system time), so it is not done.
+ */
+function readAllBytes(storage: string, key: string, body: Readable, length: number, signal: AbortSignal): Promise<Uint8Array> {
+  signal.throwIfAborted();
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let at = 0;
+    const done = (e?: unknown) => {
+      body.off('data', onData).off('end', onEnd).off('error', done).off('close', onClose);
+      signal.removeEventListener('abort', onAbort);
+      if (e === undefined) resolve(Buffer.concat(parts, length));
+      else reject(e);
+    };
+    const broken = (what: string) => new CloudStorageError('STORAGE_IO', storage, key, `storage "${storage}": download of "${key}" failed: ${what}`);
+    const onData = (chunk: Buffer) => {
+      if (at + chunk.byteLength > length) return done(broken(`the body is longer than the ${length} bytes announced`));
+      parts.push(chunk);
+      at += chunk.byteLength;
+    };
+    const onEnd = () => done(at === length ? undefined : broken(`the body ended after ${at} of ${length} bytes`));
+    const onClose = () => done(broken(`the body was closed after ${at} of ${length} bytes`));
+    const onAbort = () => done(signal.reason);
+    body.on('data', onData).once('end', onEnd).once('error', done).once('close', onClose);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }

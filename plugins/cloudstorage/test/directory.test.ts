@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { receive } from '@switchyard/runtime';
@@ -54,6 +54,41 @@ describe('directory backend', () => {
     for (const k of keys) expect(Buffer.from((await run(h, downloadObject('files', k))).data).toString()).toBe(`body of ${k}`);
     expect((await run(h, listObjects('files', { prefix: 'folder' }))).objects.map((o) => o.key)).toEqual(['folder', 'folder/']);
     expect((await run(h, listObjects('files', { prefix: 'a/' }))).objects.map((o) => o.key)).toEqual(['a//b', 'a/b/c/d/e']);
+  });
+
+  it('writes into a key directory again after it was removed behind its back (bytes and stream bodies)', async () => {
+    await using h = await withDirectory();
+    await run(h, uploadObject('files', 'sub/dir/one.txt', 'one'));
+    rmSync(join(h.root, 'sub'), { recursive: true, force: true });
+    expect(await run(h, headObject('files', 'sub/dir/one.txt'))).toBeNull();
+    const put = await run(h, uploadObject('files', 'sub/dir/two.txt', 'two'));
+    expect(Buffer.from((await run(h, downloadObject('files', 'sub/dir/two.txt'))).data).toString()).toBe('two');
+    rmSync(join(h.root, 'sub'), { recursive: true, force: true });
+    const feed = new PassThrough();
+    feed.end('three');
+    const pid = h.rt.spawn(function* () {
+      const { payload } = yield* receive<StreamHandle>({ topic: 'body' });
+      return yield* uploadObject('files', 'sub/dir/two.txt', payload);
+    });
+    const exit = h.rt.wait(pid);
+    h.rt.send(pid, 'body', adoptStream(h.resources, pid, feed, { name: 'three' }));
+    expect(await exit).toMatchObject({ kind: 'normal', value: { key: 'sub/dir/two.txt', size: 5 } });
+    const got = await run(h, downloadObject('files', 'sub/dir/two.txt'));
+    expect(Buffer.from(got.data).toString()).toBe('three');
+    expect(got.info.etag).not.toBe(put.etag);
+    expect(h.resources.count()).toBe(0);
+  });
+
+  it('keeps large user metadata whole (a metadata file over one first read)', async () => {
+    await using h = await withDirectory();
+    const metadata = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`field-${i}`, `${i}:`.padEnd(1000, String.fromCharCode(97 + (i % 26)))]));
+    const put = await run(h, uploadObject('files', 'meta/big', 'body', { metadata, contentType: 'text/plain' }));
+    const head = await run(h, headObject('files', 'meta/big'));
+    expect(head).toMatchObject({ key: 'meta/big', size: 4, etag: put.etag, contentType: 'text/plain', metadata });
+    const got = await run(h, downloadObject('files', 'meta/big'));
+    expect(got.info.metadata).toEqual(metadata);
+    expect(Buffer.from(got.data).toString()).toBe('body');
+    expect((await run(h, listObjects('files', { prefix: 'meta/' }))).objects).toEqual([{ key: 'meta/big', size: 4, etag: put.etag, lastModified: head!.lastModified }]);
   });
 
   it('lets exactly one of many concurrent If-None-Match: * uploads of one key win', async () => {
