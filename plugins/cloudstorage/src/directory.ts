@@ -202,7 +202,9 @@ export class DirectoryBackend implements StorageBackend {
       while (at < length) {
         signal.throwIfAborted();
         const { bytesRead } = await fh.read(data, at, length - at, offset + at);
-        if (bytesRead === 0) throw new Error(`data file ended after ${at} of ${length} bytes`);
+        if (bytesRead === 0) {
+          throw new CloudStorageError('STORAGE_IO', this.name, key, `storage "${this.name}": reading "${key}" failed: its data file ended after ${at} of ${length} bytes`);
+        }
         at += bytesRead;
       }
       return { info: infoOf(key, m), data };
