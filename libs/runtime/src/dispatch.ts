@@ -7,7 +7,7 @@ import type { Scheduler } from './scheduler.js';
 import type { ExitReason, HostAnswer, Runtime } from './types.js';
 
 /** Steps a process may take at once while its handlers complete synchronously. */
-const SYNC_STEPS = Number(process.env.SY_SYNC_STEPS ?? 64);
+const SYNC_STEPS = 64;
 
 /** Where a process goes when its body returns, throws or is killed. */
 export interface ExitSink {

@@ -1,9 +1,6 @@
 import type { Proc } from './proc.js';
 import { READY } from './proc.js';
 
-const WAKE_THEN = process.env.SY_WAKE === 'then';
-const RESOLVED = Promise.resolve();
-
 /** Steps between looks at the clock while running a batch. */
 const CHECK_EVERY = 256;
 /** How long processes may run before the event loop gets a turn (timers, I/O). */
@@ -81,8 +78,7 @@ export class Scheduler {
     // Keep going on microtasks while the slice lasts; then let the event loop run timers and I/O.
     // The clock is read on every 16th wake-up only: it costs as much as a short step.
     if ((++this.wakeups & 15) !== 0 || performance.now() - this.lastTurn < SLICE_MS) {
-      if (WAKE_THEN) RESOLVED.then(this.runBatchBound);
-      else queueMicrotask(this.runBatchBound);
+      queueMicrotask(this.runBatchBound);
     }
     else this.immediate = setImmediate(this.turnBound);
   }
