@@ -5,7 +5,9 @@
  * Floors side by side: a bare generator; object-literal commands through a Map of handlers (THE
  * floor every "of floor" ratio uses); the project's command class through the same Map. Peers:
  * Effect 4, redux-saga, a plain Node promise mailbox, and Erlang/OTP (one scheduler) when `erl` is
- * installed. Scale rows (1M processes) run when BENCH_SCALE=1 (or `--scale`).
+ * installed. Scale rows (1M processes) run when BENCH_SCALE=1 (or `--scale`); BENCH_ROUNDS and
+ * BENCH_N set the rounds (default 7) and yields per round (default 200k); BENCH_PROGRESS=1 prints
+ * each table as it is measured.
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -54,7 +56,7 @@ function benchPlugin() {
   });
 }
 
-async function benchRuntime(): Promise<Runtime> {
+export async function benchRuntime(): Promise<Runtime> {
   const rt = createRuntime({ plugins: [benchPlugin(), processPlugin()], mailbox: { capacity: Infinity } });
   await rt.start();
   return rt;
@@ -232,7 +234,7 @@ async function polluteWithManyClasses(rt: Runtime): Promise<number> {
 // ---------------------------------------------------------------------------------------------
 // Ping-pong, all() of 100
 
-function pingPongSwitchyard(rt: Runtime) {
+export function pingPongSwitchyard(rt: Runtime) {
   function* pong() {
     for (;;) {
       const m = yield* receive<{ from: Pid; v: number }>();
@@ -421,7 +423,7 @@ function spawnJoinSwitchyard(rt: Runtime) {
 // Mailbox backlog, spawn+exit, idle heap, stop()
 
 /** µs per message to fill a mailbox with `n` messages and drain it (by topic or not). */
-async function backlogDrain(rt: Runtime, n: number, byTopic: boolean): Promise<number> {
+export async function backlogDrain(rt: Runtime, n: number, byTopic: boolean): Promise<number> {
   const reps = Math.max(1, Math.floor(1_000_000 / n));
   function* drainer(_ctx: unknown, k: number, topic: boolean) {
     yield* receive({ topic: 'go' });
@@ -458,7 +460,7 @@ async function backlogDrain(rt: Runtime, n: number, byTopic: boolean): Promise<n
 }
 
 /** µs per child: a parent spawns n children, each messages it and ends; the parent receives all n. */
-async function spawnExit(rt: Runtime, n: number): Promise<number> {
+export async function spawnExit(rt: Runtime, n: number): Promise<number> {
   const reps = Math.max(1, Math.floor(100_000 / n));
   function* child(_ctx: unknown, parent: Pid) {
     yield* send(parent, 'child', 1);
@@ -483,7 +485,7 @@ async function spawnExit(rt: Runtime, n: number): Promise<number> {
 }
 
 /** Heap bytes per process parked in receive(), and the CPU ms of stop() with them parked. */
-async function idleAndStop(n: number): Promise<{ bytes: number; stopMs: number }> {
+export async function idleAndStop(n: number): Promise<{ bytes: number; stopMs: number }> {
   const rt = await benchRuntime();
   function* parked() {
     yield* receive();
@@ -551,7 +553,7 @@ export async function runDispatchBench(n = 200_000): Promise<string> {
   const out: string[] = [];
   const say = (s: string) => {
     out.push(s);
-    if (process.env.BENCH_QUIET !== '1') console.error(s);
+    if (process.env.BENCH_PROGRESS === '1') console.error(s);
   };
   const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
   say(`node ${process.version}, load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}, ${rounds} rounds, scale rows ${SCALE ? 'on' : 'off (BENCH_SCALE=1)'}`);
@@ -684,6 +686,5 @@ export async function runDispatchBench(n = 200_000): Promise<string> {
 }
 
 if (isMain(import.meta.url)) {
-  process.env.BENCH_QUIET = '1';
   console.log(await runDispatchBench(Number(process.env.BENCH_N ?? 200_000)));
 }
