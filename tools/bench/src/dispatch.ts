@@ -620,6 +620,7 @@ export async function runDispatchBench(n = 200_000): Promise<string> {
   );
   say(`\nall() of 100 and fork/join, per CPU second:\n`);
   say(table(['case', 'ops/CPU s (median)', 'of Effect.all: median (min–max)', 'best round', 'best of Effect.all'], rateRows(al, 'Effect.all of 100 Effect.sync')));
+  say(`\nspawn child + receive its message vs Effect forkChild + Fiber.join: ${fmtSpread(ratio(al, 'Switchyard spawn child + receive its message', 'Effect forkChild + Fiber.join'))}×`);
 
   // 4. Mailbox backlog drain.
   const sizes = SCALE ? [1_000, 1_000_000] : [1_000, 100_000];
