@@ -72,7 +72,6 @@ type Ctor = new (value: number) => Cmd & Iterable<Cmd>;
 /** Ten subclasses of `Base`, with different own fields (so different shapes), ids 0..9. */
 function tenClasses(Base: abstract new () => object): Ctor[] {
   const B = Base as unknown as new () => object;
-  // eslint-disable-next-line @typescript-eslint/no-extraneous-class
   return [
     class extends B { readonly id = 0; constructor(readonly value: number) { super(); } },
     class extends B { readonly id = 1; readonly a = 'x'; constructor(readonly value: number) { super(); } },
