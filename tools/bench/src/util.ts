@@ -61,3 +61,77 @@ export function isMain(metaUrl: string): boolean {
   if (arg === undefined) return false;
   return metaUrl === new URL(`file://${arg.startsWith('/') ? arg : `${process.cwd()}/${arg}`}`).href;
 }
+
+/** Process CPU time (user + system) in ms since an earlier `process.cpuUsage()`. */
+export function cpuMs(since: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1000;
+}
+
+export interface RoundCase {
+  readonly name: string;
+  /** Runs `n` operations and returns what `check` verifies (by default: exactly `n`). */
+  readonly run: (n: number) => unknown;
+  /** True when the result shows the work really happened. Default: result === n. */
+  readonly check?: (result: unknown, n: number) => boolean;
+  /** Operations per run relative to the round's n (cases of different cost). Default 1. */
+  readonly scale?: number;
+}
+
+/** Per-round rates (operations per process-CPU second) of every case. */
+export interface Rounds {
+  readonly names: readonly string[];
+  readonly rates: ReadonlyMap<string, readonly number[]>;
+}
+
+export interface Spread {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+/**
+ * Runs every case once per round, the order rotated by one each round so no case always
+ * follows the same one, and records its rate per process-CPU second. Every result is checked.
+ */
+export async function measureRounds(cases: readonly RoundCase[], n: number, rounds = 7): Promise<Rounds> {
+  const size = (c: RoundCase, k: number) => Math.max(1, Math.floor(k * (c.scale ?? 1)));
+  const checkOf = (c: RoundCase, k: number, result: unknown) => {
+    const ok = c.check ? c.check(result, k) : result === k;
+    if (!ok) throw new Error(`${c.name}: wrong result ${String(result)} for n=${k}`);
+  };
+  for (const c of cases) checkOf(c, size(c, n / 10), await c.run(size(c, n / 10)));
+  const rates = new Map<string, number[]>(cases.map((c) => [c.name, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (let j = 0; j < cases.length; j++) {
+      const c = cases[(j + r) % cases.length]!;
+      gc();
+      // A full GC throws away optimised code and inline caches: re-warm before timing.
+      await c.run(size(c, n / 20));
+      const k = size(c, n);
+      const t0 = process.cpuUsage();
+      const result = await c.run(k);
+      const ms = cpuMs(t0);
+      checkOf(c, k, result);
+      rates.get(c.name)!.push((k / Math.max(ms, 0.001)) * 1000);
+    }
+  }
+  return { names: cases.map((c) => c.name), rates };
+}
+
+/** Median and min–max over rounds of rate(a) / rate(b), both measured in the same round. */
+export function ratio(r: Rounds, a: string, b: string): Spread {
+  const xa = r.rates.get(a);
+  const xb = r.rates.get(b);
+  if (!xa || !xb) throw new Error(`no case ${xa ? b : a}`);
+  const rs = xa.map((x, i) => x / xb[i]!);
+  return { median: median(rs), min: Math.min(...rs), max: Math.max(...rs) };
+}
+
+export function medianRate(r: Rounds, name: string): number {
+  return median(r.rates.get(name)!);
+}
+
+export function fmtSpread(s: Spread, digits = 2): string {
+  return `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
+}
