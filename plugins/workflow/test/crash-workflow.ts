@@ -20,7 +20,8 @@ export const crashy = defineWorkflow('crashy', function* (_ctx, input: CrashInpu
       appendFileSync(input.log, `${s.key}\n`);
       return input.n * 100 + i;
     });
-    if (i === 2) yield* sleep(3);
+    // Durable sleeps spread the run over ~100 ms, so the kill (0–120 ms after ready) lands mid-run even on a fast machine.
+    yield* sleep(15);
   }
   const [a, b] = yield* all([
     sideEffect('fan-a', (s) => {
