@@ -45,6 +45,11 @@ export class Scheduler {
     this.count++;
   }
 
+  /** No process is queued. */
+  get empty(): boolean {
+    return this.count === 0;
+  }
+
   get idle(): boolean {
     return !this.scheduled && !this.inBatch && this.count === 0;
   }
@@ -72,7 +77,9 @@ export class Scheduler {
     this.scheduled = true;
     // Keep going on microtasks while the slice lasts; then let the event loop run timers and I/O.
     // The clock is read on every 16th wake-up only: it costs as much as a short step.
-    if ((++this.wakeups & 15) !== 0 || performance.now() - this.lastTurn < SLICE_MS) queueMicrotask(this.runBatchBound);
+    if ((++this.wakeups & 15) !== 0 || performance.now() - this.lastTurn < SLICE_MS) {
+      queueMicrotask(this.runBatchBound);
+    }
     else this.immediate = setImmediate(this.turnBound);
   }
 
