@@ -190,7 +190,10 @@ class RuntimeImpl implements Runtime {
       const allGone = new Promise<void>((resolve) => {
         this.allExited = resolve;
       });
-      for (const p of [...this.procs.values()]) this.exits.cancel(p, 'runtime stopping');
+      // Newest first (as an OTP supervisor stops its children): a process ends before the one
+      // that spawned it, and removing map entries from the end is about twice as cheap at 1M.
+      const live = [...this.procs.values()];
+      for (let i = live.length - 1; i >= 0; i--) this.exits.cancel(live[i]!, 'runtime stopping');
       if (this.procs.size > 0) {
         let timer: unknown;
         await Promise.race([
