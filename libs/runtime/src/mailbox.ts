@@ -25,11 +25,15 @@ interface TopicQueue {
  * A bounded mailbox. Arrival order is kept for a plain receive(); a per-topic index makes a
  * selective receive O(1) however many unrelated messages wait. System messages (exits,
  * cancels) count but are never refused or dropped.
+ *
+ * The index is built on the first selective receive (one walk over what waits then) and kept
+ * from then on: a process that only ever receive()s in arrival order pays no Map operation per
+ * message.
  */
 export class Mailbox {
   private head: Node | null = null;
   private tail: Node | null = null;
-  private readonly topics = new Map<string, TopicQueue>();
+  private topics: Map<string, TopicQueue> | null = null;
   /** Messages other than system ones: what the capacity bounds. */
   private user = 0;
   size = 0;
@@ -56,19 +60,14 @@ export class Mailbox {
       n.prev = this.tail;
     }
     this.tail = n;
-    const q = this.topics.get(msg.topic);
-    if (q === undefined) this.topics.set(msg.topic, { head: n, tail: n });
-    else {
-      q.tail.tnext = n;
-      q.tail = n;
-    }
+    if (this.topics !== null) index(this.topics, n);
     this.size++;
     if (!system) this.user++;
   }
 
   /** The oldest message (of `topic`, when given), removed; undefined when there is none. */
   take(topic?: string): Message | undefined {
-    const n = topic === undefined ? this.head : this.topics.get(topic)?.head;
+    const n = topic === undefined ? this.head : (this.topics ?? this.buildIndex()).get(topic)?.head;
     if (n === undefined || n === null) return undefined;
     this.unlink(n);
     n.onTaken?.(true);
@@ -90,7 +89,7 @@ export class Mailbox {
   discard(): void {
     let n = this.head;
     this.head = this.tail = null;
-    this.topics.clear();
+    this.topics = null;
     this.size = this.user = 0;
     while (n !== null) {
       const next = n.next;
@@ -105,12 +104,20 @@ export class Mailbox {
     }
   }
 
+  private buildIndex(): Map<string, TopicQueue> {
+    const topics = new Map<string, TopicQueue>();
+    for (let n = this.head; n !== null; n = n.next) index(topics, n);
+    return (this.topics = topics);
+  }
+
   /** Remove `n`, which is the head of its topic queue. */
   private unlink(n: Node): void {
-    const topic = n.msg.topic;
-    const q = this.topics.get(topic)!;
-    if (n.tnext === null) this.topics.delete(topic);
-    else q.head = n.tnext;
+    const topics = this.topics;
+    if (topics !== null) {
+      const topic = n.msg.topic;
+      if (n.tnext === null) topics.delete(topic);
+      else topics.get(topic)!.head = n.tnext;
+    }
     if (n.prev === null) this.head = n.next;
     else n.prev.next = n.next;
     if (n.next === null) this.tail = n.prev;
@@ -118,5 +125,15 @@ export class Mailbox {
     n.prev = n.next = n.tnext = null;
     this.size--;
     if (!n.system) this.user--;
+  }
+}
+
+/** Append `n` to its topic's queue in the index. */
+function index(topics: Map<string, TopicQueue>, n: Node): void {
+  const q = topics.get(n.msg.topic);
+  if (q === undefined) topics.set(n.msg.topic, { head: n, tail: n });
+  else {
+    q.tail.tnext = n;
+    q.tail = n;
   }
 }

@@ -121,7 +121,7 @@ function syncYieldStar(rt: Runtime) {
     });
 }
 
-function dispatchCases(rt: Runtime): RoundCase[] {
+export function dispatchCases(rt: Runtime): RoundCase[] {
   return [
     { name: 'floor0: bare generator', run: bareGenerator },
     { name: 'FLOOR: object literals + Map of handlers', run: literalFloor },
@@ -281,7 +281,7 @@ class PromiseMailbox<T> {
   }
 }
 
-async function pingPongNode(k: number): Promise<number> {
+export async function pingPongNode(k: number): Promise<number> {
   const a = new PromiseMailbox<number>();
   const b = new PromiseMailbox<number>();
   const pong = (async () => {
@@ -356,7 +356,7 @@ function pingPongEffectDeferred(k: number): Promise<number> {
 
 const ALL_N = 100;
 
-function allSwitchyard(rt: Runtime) {
+export function allSwitchyard(rt: Runtime) {
   return (k: number) =>
     rt.run(function* () {
       let total = 0;
@@ -371,7 +371,7 @@ function allSwitchyard(rt: Runtime) {
     });
 }
 
-function allEffect(k: number): Promise<number> {
+export function allEffect(k: number): Promise<number> {
   return Effect.runPromise(
     Effect.gen(function* () {
       let total = 0;
