@@ -9,6 +9,9 @@ import type { ExitReason, HostAnswer, Runtime } from './types.js';
 /** Steps a process may take at once while its handlers complete synchronously. */
 const SYNC_STEPS = 64;
 
+/** The exit reason of every process that returns nothing (shared: exit reasons are read-only). */
+const NORMAL_EXIT: ExitReason = Object.freeze({ kind: 'normal', value: undefined });
+
 /** Where a process goes when its body returns, throws or is killed. */
 export interface ExitSink {
   finish(p: Proc, reason: ExitReason, suspended: boolean): void;
@@ -101,7 +104,7 @@ export class Dispatch implements Kernel {
       this.exits.finish(p, p.killPending, !r.done);
       return;
     }
-    if (r.done) this.exits.finish(p, { kind: 'normal', value: r.value }, false);
+    if (r.done) this.exits.finish(p, r.value === undefined ? NORMAL_EXIT : { kind: 'normal', value: r.value }, false);
     else {
       this.dispatching = p;
       try {
