@@ -1,10 +1,11 @@
 /**
  * A quick probe for A/B runs of a kernel change (run it on each side, in separate processes):
  * the per-round ratios the issue-14 targets use for ping-pong, microtask dispatch, sync dispatch
- * and all() of 100, plus spawn+exit at 100k. Same method as dispatch.ts; fewer cases.
+ * and all() of 100, plus spawn+exit at 100k and stop() of 1M parked (BENCH_STOP_N). Pick groups by name:
+ * `pp micro sync all spawn stop` (default: all of them). Same method as dispatch.ts; fewer cases.
  * BENCH_ROUNDS (default 9), BENCH_N (default 100k).
  */
-import { allEffect, allSwitchyard, benchRuntime, dispatchCases, pingPongNode, pingPongSwitchyard, spawnExit } from './dispatch.js';
+import { allEffect, allSwitchyard, benchRuntime, dispatchCases, idleAndStop, pingPongNode, pingPongSwitchyard, spawnExit } from './dispatch.js';
 import { fmtSpread, measureRounds, ratio } from './util.js';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 9);
@@ -36,4 +37,9 @@ if (want('spawn')) {
   out.push(`spawn+exit 100k: ${us.map((u) => u.toFixed(3)).join(' / ')} µs per child`);
 }
 await rt.stop();
+if (want('stop')) {
+  const size = Number(process.env.BENCH_STOP_N ?? 1_000_000);
+  const r = await idleAndStop(size);
+  out.push(`stop() of ${size.toLocaleString('en')} parked: ${r.stopMs.toFixed(0)} ms wall, ${r.stopCpuMs.toFixed(0)} ms CPU; heap per idle process ${r.bytes.toFixed(0)} B`);
+}
 console.log(out.join('\n'));
