@@ -1,18 +1,32 @@
-import type { MailboxOverflow, Message } from './types.js';
+import { EVENTS_TOPIC, type MailboxOverflow, type Message, type Pid } from './types.js';
 
 /** Called once per tracked message: `true` when the process received it, `false` when it was discarded unread. */
 export type OnTaken = (taken: boolean) => void;
 
-/** One queued message: in the mailbox's arrival order (prev/next) and in its topic's order (tnext). */
+/**
+ * One queued message, its fields held in the node itself: in the mailbox's arrival order
+ * (prev/next) and in its topic's order (tnext). A queued message is one object; the Message a
+ * receive() returns is made when it is taken (short-lived), so a backlog keeps half the objects
+ * alive. System messages are those of the events topic.
+ */
 class Node {
   prev: Node | null = null;
   next: Node | null = null;
   tnext: Node | null = null;
   constructor(
-    readonly msg: Message,
+    readonly topic: string,
+    readonly payload: unknown,
+    readonly from: Pid | undefined,
     readonly onTaken: OnTaken | null,
-    readonly system: boolean,
   ) {}
+
+  get system(): boolean {
+    return this.topic === EVENTS_TOPIC;
+  }
+
+  message(): Message {
+    return this.from === undefined ? { topic: this.topic, payload: this.payload } : { topic: this.topic, payload: this.payload, from: this.from };
+  }
 }
 
 /** The FIFO of one topic: a chain through `tnext`, taken only at its head. */
@@ -52,8 +66,8 @@ export class Mailbox {
     return Math.max(0, this.capacity - this.user);
   }
 
-  push(msg: Message, onTaken: OnTaken | null, system: boolean): void {
-    const n = new Node(msg, onTaken, system);
+  push(topic: string, payload: unknown, from: Pid | undefined, onTaken: OnTaken | null, system: boolean): void {
+    const n = new Node(topic, payload, from, onTaken);
     if (this.tail === null) this.head = n;
     else {
       this.tail.next = n;
@@ -71,7 +85,7 @@ export class Mailbox {
     if (n === undefined || n === null) return undefined;
     this.unlink(n);
     n.onTaken?.(true);
-    return n.msg;
+    return n.message();
   }
 
   /** Drop the oldest non-system message to make room (dropOldest). False when only system messages wait. */
@@ -114,7 +128,7 @@ export class Mailbox {
   private unlink(n: Node): void {
     const topics = this.topics;
     if (topics !== null) {
-      const topic = n.msg.topic;
+      const topic = n.topic;
       if (n.tnext === null) topics.delete(topic);
       else topics.get(topic)!.head = n.tnext;
     }
@@ -130,8 +144,8 @@ export class Mailbox {
 
 /** Append `n` to its topic's queue in the index. */
 function index(topics: Map<string, TopicQueue>, n: Node): void {
-  const q = topics.get(n.msg.topic);
-  if (q === undefined) topics.set(n.msg.topic, { head: n, tail: n });
+  const q = topics.get(n.topic);
+  if (q === undefined) topics.set(n.topic, { head: n, tail: n });
   else {
     q.tail.tnext = n;
     q.tail = n;

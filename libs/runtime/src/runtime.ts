@@ -449,7 +449,7 @@ class RuntimeImpl implements Runtime {
       p = this.names.whereis(to);
       if (p === undefined) throw new NoSuchNameError(to, 'send', this.names.names());
     }
-    const r = this.postal.deliver(p, from === undefined ? { topic, payload } : { topic, payload, from });
+    const r = this.postal.deliverParts(p, topic, payload, from, null);
     if (r === 'full') throw new MailboxFullError(p.pid, p.mailbox!.capacity);
     return true;
   }
@@ -461,7 +461,7 @@ class RuntimeImpl implements Runtime {
       onTaken?.(false);
       return 'noproc';
     }
-    return this.postal.deliver(p, { topic, payload }, onTaken ?? null);
+    return this.postal.deliverParts(p, topic, payload, undefined, onTaken ?? null);
   }
 
   register(name: string, pid: Pid): void {

@@ -2,10 +2,10 @@
  * A quick probe for A/B runs of a kernel change (run it on each side, in separate processes):
  * the per-round ratios the issue-14 targets use for ping-pong, microtask dispatch, sync dispatch
  * and all() of 100, plus spawn+exit at 100k and stop() of 1M parked (BENCH_STOP_N). Pick groups by name:
- * `pp micro sync all spawn stop` (default: all of them). Same method as dispatch.ts; fewer cases.
+ * `pp micro sync all spawn backlog stop` (default: all of them). Same method as dispatch.ts; fewer cases.
  * BENCH_ROUNDS (default 9), BENCH_N (default 100k).
  */
-import { allEffect, allSwitchyard, benchRuntime, dispatchCases, idleAndStop, pingPongNode, pingPongSwitchyard, spawnExit } from './dispatch.js';
+import { allEffect, allSwitchyard, backlogDrain, benchRuntime, dispatchCases, idleAndStop, pingPongNode, pingPongSwitchyard, spawnExit } from './dispatch.js';
 import { fmtSpread, measureRounds, ratio } from './util.js';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 9);
@@ -35,6 +35,13 @@ if (want('spawn')) {
   const us: number[] = [];
   for (let i = 0; i < 3; i++) us.push(await spawnExit(rt, 100_000));
   out.push(`spawn+exit 100k: ${us.map((u) => u.toFixed(3)).join(' / ')} µs per child`);
+}
+if (want('backlog')) {
+  for (const topic of [false, true]) {
+    const small = await backlogDrain(rt, 1_000, topic);
+    const big = await backlogDrain(rt, 1_000_000, topic);
+    out.push(`backlog ${topic ? 'by topic' : 'plain'}: 1k ${small.toFixed(3)} µs, 1M ${big.toFixed(3)} µs per message (${(big / small).toFixed(2)}×)`);
+  }
 }
 await rt.stop();
 if (want('stop')) {
