@@ -6,7 +6,23 @@
  * BENCH_ROUNDS (default 9), BENCH_N (default 100k).
  */
 import { allEffect, allSwitchyard, backlogDrain, benchRuntime, dispatchCases, idleAndStop, pingPongNode, pingPongSwitchyard, spawnExit } from './dispatch.js';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { fmtSpread, measureRounds, ratio } from './util.js';
+
+/** Wall ms spent in GC while `f` runs (GC pauses the main thread, so this is CPU of this process too). */
+let gcMs = 0;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcMs += e.duration;
+}).observe({ entryTypes: ['gc'] });
+async function withGc<T>(f: () => Promise<T>): Promise<{ value: T; gc: number; cpu: number }> {
+  await new Promise((r) => setImmediate(r));
+  const g0 = gcMs;
+  const c0 = process.cpuUsage();
+  const value = await f();
+  const c = process.cpuUsage(c0);
+  await new Promise((r) => setImmediate(r));
+  return { value, gc: gcMs - g0, cpu: (c.user + c.system) / 1000 };
+}
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 9);
 const n = Number(process.env.BENCH_N ?? 100_000);
@@ -33,14 +49,19 @@ if (want('all')) {
 }
 if (want('spawn')) {
   const us: number[] = [];
-  for (let i = 0; i < 3; i++) us.push(await spawnExit(rt, 100_000));
-  out.push(`spawn+exit 100k: ${us.map((u) => u.toFixed(3)).join(' / ')} µs per child`);
+  const size = Number(process.env.BENCH_SPAWN_N ?? 100_000);
+  for (let i = 0; i < 3; i++) {
+    const r = await withGc(() => spawnExit(rt, size));
+    us.push(r.value);
+    out.push(`spawn+exit ${size.toLocaleString('en')}: ${r.value.toFixed(3)} µs per child; GC ${((100 * r.gc) / r.cpu).toFixed(0)}% of the CPU time`);
+  }
 }
 if (want('backlog')) {
   for (const topic of [false, true]) {
-    const small = await backlogDrain(rt, 1_000, topic);
-    const big = await backlogDrain(rt, 1_000_000, topic);
-    out.push(`backlog ${topic ? 'by topic' : 'plain'}: 1k ${small.toFixed(3)} µs, 1M ${big.toFixed(3)} µs per message (${(big / small).toFixed(2)}×)`);
+    const small = await withGc(() => backlogDrain(rt, 1_000, topic));
+    const big = await withGc(() => backlogDrain(rt, 1_000_000, topic));
+    const share = (r: { gc: number; cpu: number }) => `GC ${((100 * r.gc) / r.cpu).toFixed(0)}%`;
+    out.push(`backlog ${topic ? 'by topic' : 'plain'}: 1k ${small.value.toFixed(3)} µs (${share(small)}), 1M ${big.value.toFixed(3)} µs (${share(big)}) per message (${(big.value / small.value).toFixed(2)}×)`);
   }
 }
 await rt.stop();
