@@ -21,29 +21,22 @@ export interface Op<T> extends Command {
 export type ResultOf<C> = C extends { readonly [resultType]?: infer T } ? T : unknown;
 
 /**
- * Base class for typed commands. `yield* new MyCmd(...)` yields the command once and
- * evaluates to its result, typed `T`.
+ * The iterator of one `yield*` of a command: yields the command once, then returns the result.
  *
- * The command is its own iterator: a generator method would allocate a generator object
- * on every `yield*`, which is most of the cost of a yield. This is safe because `yield*`
- * calls next() twice in one process (the first yields, the second returns the result),
- * and whatever another process does with the same object in between leaves `state` at 1.
+ * One small class for every command class, so `yield*` (which calls next() on it twice) stays
+ * monomorphic however many command classes an application has: state kept on the command itself
+ * would be read and written through as many hidden classes as there are command classes, and
+ * every such access would go megamorphic. It costs one small allocation per `yield*`, far less
+ * than a generator object.
  */
-export abstract class CommandBase<T = unknown> implements Op<T>, Iterator<Command, T, unknown> {
-  abstract readonly id: CommandID;
-  declare readonly [resultType]?: T;
-  /** 0: not yet yielded in the current `yield*`; 1: yielded, the next next() returns. */
-  private state = 0;
-
-  [Symbol.iterator](): Iterator<Command, T, unknown> {
-    this.state = 0;
-    return this;
-  }
+class YieldOnce<T> implements Iterator<Command, T, unknown> {
+  private yielded = false;
+  constructor(private readonly cmd: Command) {}
 
   next(result?: unknown): IteratorResult<Command, T> {
-    if (this.state === 0) {
-      this.state = 1;
-      return { value: this, done: false };
+    if (!this.yielded) {
+      this.yielded = true;
+      return { value: this.cmd, done: false };
     }
     return { value: result as T, done: true };
   }
@@ -55,6 +48,20 @@ export abstract class CommandBase<T = unknown> implements Op<T>, Iterator<Comman
 
   return(value?: unknown): IteratorResult<Command, T> {
     return { value: value as T, done: true };
+  }
+}
+
+/**
+ * Base class for typed commands. `yield* new MyCmd(...)` yields the command once and
+ * evaluates to its result, typed `T`. The base class adds no field to the command: building
+ * one costs what building an object literal of its fields costs.
+ */
+export abstract class CommandBase<T = unknown> implements Op<T> {
+  abstract readonly id: CommandID;
+  declare readonly [resultType]?: T;
+
+  [Symbol.iterator](): Iterator<Command, T, unknown> {
+    return new YieldOnce<T>(this);
   }
 }
 

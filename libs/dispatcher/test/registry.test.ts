@@ -32,7 +32,12 @@ describe('Registry', () => {
   it('does not confuse out-of-range lookups with registered IDs', () => {
     const r = new Registry();
     r.register(1, noop);
-    for (const id of [0, -1, 65536, 1.5, Number.NaN]) expect(r.has(id)).toBe(false);
+    r.register(257, noop);
+    r.register(65535, noop);
+    // Each of these would land on a registered slot if the table were indexed without a range check.
+    for (const id of [0, -1, 65536, 65536 + 257, 65536 + 1, 1.5, 257.25, -65535, 2 ** 32 + 1, Number.NaN, Infinity]) expect(r.has(id)).toBe(false);
+    expect(r.has(257)).toBe(true);
+    expect(r.has(65535)).toBe(true);
   });
 
   it('ids() lists system and extended IDs in ascending order, whatever the registration order', () => {

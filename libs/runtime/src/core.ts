@@ -87,9 +87,17 @@ export class WhereIsCmd extends CommandBase<Pid | undefined> {
   }
 }
 
+/**
+ * The command of every receive() without options: commands carry no state, so one instance
+ * serves every process (no allocation per receive, none held by a parked process).
+ */
+const RECEIVE_ANY = new ReceiveCmd<unknown>(undefined, undefined);
+
 /** Wait for the next message (selectively by topic), optionally with a timeout. */
-export function receive<T = unknown>(options: ReceiveOptions = {}): ReceiveCmd<T> {
+export function receive<T = unknown>(options?: ReceiveOptions): ReceiveCmd<T> {
+  if (options === undefined) return RECEIVE_ANY as ReceiveCmd<T>;
   const { topic, timeout } = options;
+  if (topic === undefined && timeout === undefined) return RECEIVE_ANY as ReceiveCmd<T>;
   if (topic !== undefined && typeof topic !== 'string') throw new ArgumentError('topic', `receive(): topic must be a string, got ${describeValue(topic)}`);
   if (timeout !== undefined && !(typeof timeout === 'number' && timeout >= 0 && Number.isFinite(timeout))) {
     throw new ArgumentError('timeout', `receive(): timeout must be a finite number of ms >= 0, got ${describeValue(timeout)}`);

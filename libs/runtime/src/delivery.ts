@@ -4,7 +4,7 @@ import type { ReceiveCmd } from './core.js';
 import { BadYieldError, ReceiveTimeoutError } from './errors.js';
 import { Mailbox, type OnTaken } from './mailbox.js';
 import { MemberCtx, type Proc } from './proc.js';
-import { EVENTS_TOPIC, type MailboxOverflow, type Message } from './types.js';
+import { EVENTS_TOPIC, type MailboxOverflow, type Message, type Pid } from './types.js';
 
 /** What a delivery did: queued (or handed to a waiting receive), refused as full, dropped by policy, or no such process. */
 export type DeliveryResult = 'delivered' | 'full' | 'dropped' | 'noproc';
@@ -25,14 +25,19 @@ export class Postal {
    * or dropped. `onTaken` (a plugin's credit) is called once: true when received, false when discarded.
    */
   deliver(p: Proc, msg: Message, onTaken: OnTaken | null = null): DeliveryResult {
-    if (p.recvTag !== 0 && (p.recvTopic === undefined || p.recvTopic === msg.topic)) {
+    return this.deliverParts(p, msg.topic, msg.payload, msg.from, onTaken);
+  }
+
+  /** deliver() of a message given by its parts: a queued message is one object (see Mailbox). */
+  deliverParts(p: Proc, topic: string, payload: unknown, from: Pid | undefined, onTaken: OnTaken | null): DeliveryResult {
+    if (p.recvTag !== 0 && (p.recvTopic === undefined || p.recvTopic === topic)) {
       const tag = p.recvTag;
       p.recvTag = 0;
       if (p.recvTimer !== undefined) {
         this.clock.clearTimeout(p.recvTimer);
         p.recvTimer = undefined;
       }
-      p.completeYield(tag, msg);
+      p.completeYield(tag, from === undefined ? { topic, payload } : { topic, payload, from });
       onTaken?.(true);
       return 'delivered';
     }
@@ -41,7 +46,7 @@ export class Postal {
       const o = p.x?.mailbox;
       mb = p.mailbox = new Mailbox(o?.capacity ?? this.capacity, o?.overflow ?? this.overflow);
     }
-    const system = msg.topic === EVENTS_TOPIC;
+    const system = topic === EVENTS_TOPIC;
     if (!system && mb.full) {
       switch (mb.overflow) {
         case 'error':
@@ -61,7 +66,7 @@ export class Postal {
           break;
       }
     }
-    mb.push(msg, onTaken, system);
+    mb.push(topic, payload, from, onTaken, system);
     return 'delivered';
   }
 

@@ -22,6 +22,9 @@ export interface Kernel {
   completed: number;
 }
 
+const TRAP_LINKS = 1;
+const TRAP_CANCEL = 2;
+
 export const MEMBER_PENDING = 0;
 export const MEMBER_DONE = 1;
 export const MEMBER_ABANDONED = 2;
@@ -127,8 +130,8 @@ export class Proc implements ProcessContext, HandlerContext, ResultReceiver, Res
   host: ProcessHost | null = null;
   owned: ResourceEntry | null = null;
   x: ProcExtra | null = null;
-  trapLinks = false;
-  trapCancel = false;
+  /** TRAP_LINKS | TRAP_CANCEL: two flags in one slot (every parked process pays for each field). */
+  private traps = 0;
 
   constructor(
     readonly k: Kernel,
@@ -138,6 +141,19 @@ export class Proc implements ProcessContext, HandlerContext, ResultReceiver, Res
   /** Who this process acts for; set at spawn, read-only (no setter: assignment throws). */
   get principal(): Principal | undefined {
     return this.x?.principal ?? undefined;
+  }
+
+  get trapLinks(): boolean {
+    return (this.traps & TRAP_LINKS) !== 0;
+  }
+  set trapLinks(on: boolean) {
+    this.traps = on ? this.traps | TRAP_LINKS : this.traps & ~TRAP_LINKS;
+  }
+  get trapCancel(): boolean {
+    return (this.traps & TRAP_CANCEL) !== 0;
+  }
+  set trapCancel(on: boolean) {
+    this.traps = on ? this.traps | TRAP_CANCEL : this.traps & ~TRAP_CANCEL;
   }
 
   get runtime(): Runtime {

@@ -47,10 +47,14 @@ export class Exits implements ExitSink {
       p.killPending ??= reason;
       return;
     }
-    this.work.push({ p, reason, suspended });
-    if (this.draining) return;
+    if (this.draining) {
+      this.work.push({ p, reason, suspended });
+      return;
+    }
     this.draining = true;
     try {
+      // The exit itself needs no work-list entry: only the exits it causes (linked processes) do.
+      this.end(p, reason, suspended);
       for (let i = 0; i < this.work.length; i++) {
         const w = this.work[i]!;
         this.end(w.p, w.reason, w.suspended);

@@ -93,6 +93,32 @@ describe('bounded mailboxes', () => {
     await rt.stop();
   });
 
+  it('keeps arrival and topic order when selective receives start after plain ones (index built late)', async () => {
+    const rt = await started({ mailbox: { capacity: 6, overflow: 'dropOldest' } });
+    const pid = rt.spawn(function* () {
+      yield* receive({ topic: 'go' });
+      const got: unknown[] = [];
+      // Plain receives first: the topic index does not exist yet.
+      for (let i = 0; i < 2; i++) got.push((yield* receive()).payload);
+      // First selective receive: the index is built over what waits.
+      got.push((yield* receive({ topic: 'b' })).payload);
+      got.push((yield* receive({ topic: 'b' })).payload);
+      yield* receive({ topic: 'go' });
+      for (let i = 0; i < 6; i++) got.push((yield* receive()).payload);
+      return got;
+    });
+    await rt.whenIdle();
+    for (const [t, v] of [['a', 1], ['b', 2], ['a', 3], ['b', 4], ['c', 5], ['b', 6]] as const) rt.send(pid, t, v);
+    rt.send(pid, 'go', null);
+    await rt.whenIdle();
+    // Waiting: a3, c5; the index now exists. Fill past capacity: dropOldest evicts a3 and c5 in order.
+    for (const [t, v] of [['a', 7], ['c', 8], ['b', 9], ['a', 10], ['b', 11], ['c', 12]] as const) rt.send(pid, t, v);
+    rt.send(pid, 'go', null);
+    expect(await rt.wait(pid)).toEqual({ kind: 'normal', value: [1, 2, 4, 6, 7, 8, 9, 10, 11, 12] });
+    expect(rt.stats().mailbox.dropped).toBe(2);
+    await rt.stop();
+  });
+
   it('a backlog of 200k messages drains by topic with no scan of unrelated ones', async () => {
     const rt = await started({ mailbox: { capacity: Infinity } });
     const n = 100_000;

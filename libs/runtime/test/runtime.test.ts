@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CommandCollisionError, SystemRangeError } from '@switchyard/dispatcher';
-import { createRuntime, definePlugin } from '../src/index.js';
+import { createRuntime, definePlugin, receive } from '../src/index.js';
 import { Echo, probePlugin } from './probe.js';
 
 describe('createRuntime and plugins', () => {
@@ -106,6 +106,22 @@ describe('createRuntime and plugins', () => {
     await rt.stop();
     expect(await exit).toEqual({ kind: 'cancelled', reason: 'runtime stopping' });
     expect(trace).toEqual(['process finally', 'plugin stopped']);
+  });
+
+  it('stop() ends parked processes newest first', async () => {
+    const rt = createRuntime({ plugins: [probePlugin()] });
+    await rt.start();
+    const pids = [0, 1, 2, 3].map(() => rt.spawn(function* () {
+      yield* receive();
+    }));
+    await rt.whenIdle();
+    const ended: string[] = [];
+    rt.observe((e) => {
+      if (e.kind === 'exit') ended.push(e.pid);
+    });
+    await rt.stop();
+    expect(ended).toEqual([...pids].reverse());
+    expect(rt.stats().processes.live).toBe(0);
   });
 
   it('keeps two runtimes apart', async () => {
