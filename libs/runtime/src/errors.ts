@@ -83,6 +83,15 @@ export class NoSuchResourceError extends SwitchyardError {
   }
 }
 
+/** More live resources than the table has slots for (2^24 at once). */
+export class ResourceTableFullError extends SwitchyardError {
+  readonly kind: string;
+  constructor(kind: string, slots: number) {
+    super('RESOURCE_TABLE_FULL', `cannot add a ${kind}: the resource table is full (${slots} live resources)`);
+    this.kind = kind;
+  }
+}
+
 /** A send to a mailbox that is full under the `error` policy. */
 export class MailboxFullError extends SwitchyardError {
   readonly pid: Pid;

@@ -1,5 +1,5 @@
 import { describeValue } from '@switchyard/errors';
-import { ArgumentError, NoSuchProcessError, NoSuchResourceError, NotOwnerError } from './errors.js';
+import { ArgumentError, NoSuchProcessError, NoSuchResourceError, NotOwnerError, ResourceTableFullError } from './errors.js';
 import type { Pid } from './types.js';
 
 /** A handle: plain frozen data naming a resource, unique in its runtime. */
@@ -76,9 +76,24 @@ function unlink(e: ResourceEntry): void {
 
 const KIND = /^[a-z][a-z0-9._-]{0,31}$/;
 
+/**
+ * Handle IDs are generational slot numbers: `id = generation * SLOTS + slot + 1`. A lookup is an
+ * array load and one comparison (no hashing, and no Map growing and shrinking as request-scoped
+ * resources come and go); a handle kept after its resource closed names a slot whose generation has
+ * moved on, so it never reaches the slot's next resource. A slot whose generation would leave the
+ * safe integers is retired, never reused. The first handles of a runtime are 1, 2, 3, …
+ */
+const SLOTS = 2 ** 24;
+const MAX_GENERATION = Math.floor(Number.MAX_SAFE_INTEGER / SLOTS) - 1;
+
 export class Resources implements ResourceTable {
-  private readonly entries = new Map<number, ResourceEntry>();
-  private seq = 0;
+  /** Live entries by slot (`undefined`: free or retired). */
+  private readonly slots: (ResourceEntry | undefined)[] = [];
+  /** The next generation of each slot. */
+  private readonly generations: number[] = [];
+  /** Free slots, reused last-freed first. */
+  private readonly free: number[] = [];
+  private live = 0;
   /** Kinds already checked against KIND (plugins use a handful; capped so garbage cannot grow it). */
   private readonly kinds = new Set<string>();
   disposeErrors = 0;
@@ -97,9 +112,22 @@ export class Resources implements ResourceTable {
       this.runDispose(dispose as ((v: unknown) => void) | undefined, value);
       throw new NoSuchProcessError(owner, `give a ${kind} to`);
     }
-    const handle = Object.freeze({ kind, id: ++this.seq });
+    let slot = this.free.pop();
+    if (slot === undefined) {
+      slot = this.slots.length;
+      if (slot >= SLOTS) {
+        this.runDispose(dispose as ((v: unknown) => void) | undefined, value);
+        throw new ResourceTableFullError(kind, SLOTS);
+      }
+      this.slots.push(undefined);
+      this.generations.push(0);
+    }
+    const generation = this.generations[slot]!;
+    this.generations[slot] = generation + 1;
+    const handle = Object.freeze({ kind, id: generation * SLOTS + slot + 1 });
     const e = new ResourceEntry(handle, o, value, dispose as ((v: unknown) => void) | undefined);
-    this.entries.set(handle.id, e);
+    this.slots[slot] = e;
+    this.live++;
     link(o, e);
     return handle;
   }
@@ -115,19 +143,19 @@ export class Resources implements ResourceTable {
   }
 
   release(handle: Handle): boolean {
-    const e = this.entries.get(handle?.id);
+    const e = this.lookupId(handle?.id);
     if (e === undefined || e.handle.kind !== handle.kind) return false;
     this.remove(e);
     return true;
   }
 
   get<V>(handle: Handle): V | undefined {
-    const e = this.entries.get(handle?.id);
+    const e = this.lookupId(handle?.id);
     return e !== undefined && e.handle.kind === handle.kind ? (e.value as V) : undefined;
   }
 
   ownerOf(handle: Handle): Pid | undefined {
-    const e = this.entries.get(handle?.id);
+    const e = this.lookupId(handle?.id);
     return e !== undefined && e.handle.kind === handle.kind ? e.owner.pid : undefined;
   }
 
@@ -142,17 +170,17 @@ export class Resources implements ResourceTable {
   }
 
   count(kind?: string, owner?: Pid): number {
-    if (kind === undefined && owner === undefined) return this.entries.size;
+    if (kind === undefined && owner === undefined) return this.live;
     let n = 0;
-    for (const e of this.entries.values()) {
-      if ((kind === undefined || e.handle.kind === kind) && (owner === undefined || e.owner.pid === owner)) n++;
+    for (const e of this.slots) {
+      if (e !== undefined && (kind === undefined || e.handle.kind === kind) && (owner === undefined || e.owner.pid === owner)) n++;
     }
     return n;
   }
 
   byKind(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const e of this.entries.values()) out[e.handle.kind] = (out[e.handle.kind] ?? 0) + 1;
+    for (const e of this.slots) if (e !== undefined) out[e.handle.kind] = (out[e.handle.kind] ?? 0) + 1;
     return out;
   }
 
@@ -179,9 +207,23 @@ export class Resources implements ResourceTable {
 
   /** Dispose `e` unless something removed it meanwhile (released, closed). */
   private disposeEntry(e: ResourceEntry): void {
-    if (this.entries.get(e.handle.id) !== e) return;
-    this.entries.delete(e.handle.id);
+    if (this.lookupId(e.handle.id) !== e) return;
+    this.vacate(e);
     this.runDispose(e.dispose, e.value);
+  }
+
+  /** The live entry whose handle has this ID, if any (any other number, fractional or out of range, finds none). */
+  private lookupId(id: number): ResourceEntry | undefined {
+    const e = this.slots[(id % SLOTS) - 1];
+    return e !== undefined && e.handle.id === id ? e : undefined;
+  }
+
+  /** Free the entry's slot for reuse (or retire it once its generations are spent). */
+  private vacate(e: ResourceEntry): void {
+    const slot = (e.handle.id % SLOTS) - 1;
+    this.slots[slot] = undefined;
+    this.live--;
+    if (this.generations[slot]! <= MAX_GENERATION) this.free.push(slot);
   }
 
   private check(pid: Pid, handle: unknown, kind: string | undefined): ResourceEntry {
@@ -190,14 +232,14 @@ export class Resources implements ResourceTable {
       throw new NoSuchResourceError(handle, pid, `${describeValue(handle)} is not a resource handle ({ kind, id })`);
     }
     if (kind !== undefined && h.kind !== kind) throw new NoSuchResourceError(handle, pid, `a ${kind} handle is needed here`);
-    const e = this.entries.get(h.id);
+    const e = this.lookupId(h.id);
     if (e === undefined || e.handle.kind !== h.kind) throw new NoSuchResourceError(handle, pid, 'it is closed or was never opened');
     if (e.owner.pid !== pid) throw new NotOwnerError(handle, pid, e.owner.pid);
     return e;
   }
 
   private remove(e: ResourceEntry): void {
-    this.entries.delete(e.handle.id);
+    this.vacate(e);
     unlink(e);
   }
 

@@ -202,6 +202,28 @@ describe('resource table', () => {
     await rt.stop();
   });
 
+  it('a closed handle never reaches the resource that reuses its slot', async () => {
+    const { rt } = await boot();
+    const out = await rt.run(function* () {
+      const first = yield* new Open('first');
+      yield* new Shut(first);
+      const second = yield* new Open('second');
+      let stale: unknown;
+      try {
+        yield* new Peek(first);
+      } catch (e) {
+        stale = e;
+      }
+      return { first, second, stale, label: yield* new Peek(second) };
+    });
+    expect(out.second.id).not.toBe(out.first.id);
+    expect(out.stale).toBeInstanceOf(NoSuchResourceError);
+    expect((out.stale as Error).message).toMatch(/box #1: it is closed or was never opened/);
+    expect(out.label).toBe('second');
+    expect(rt.stats().resources.live).toBe(0);
+    await rt.stop();
+  });
+
   it('a dispose that throws is counted and reaches no other process', async () => {
     const { rt, boxes } = await boot({ throwOn: 'bad' });
     const bystander = rt.spawn(function* () {
