@@ -9,6 +9,28 @@ import { describe, expect, it } from 'vitest';
 import { httpPlugin, respond, serverAddress, type LogEntry, type Route, type ServerOptions, type ServerRequest } from '../src/index.js';
 import { pause } from './harness.js';
 
+/** A route whose process waits forever, counting the processes started and those whose finally ran. */
+function waitingRoute(path: string): { route: Route; started: number; cleanedUp: number } {
+  const counts = {
+    started: 0,
+    cleanedUp: 0,
+    route: {
+      method: 'GET',
+      path,
+      *handler() {
+        counts.started++;
+        try {
+          yield* receive({ topic: 'never' });
+        } finally {
+          counts.cleanedUp++;
+        }
+        return { body: 'late' };
+      },
+    } as Route,
+  };
+  return counts;
+}
+
 async function withServer(routes: Route[], extra: Partial<ServerOptions> = {}): Promise<{ rt: Runtime; url: string; logs: LogEntry[] } & AsyncDisposable> {
   const logs: LogEntry[] = [];
   const rt = createRuntime({ plugins: [streamPlugin(), httpPlugin({ server: { port: 0, routes, log: (e) => logs.push(e), ...extra } })], stopTimeoutMs: 3000 });
@@ -129,50 +151,22 @@ describe('server: routing requests to processes', () => {
   });
 
   it('terminates the request process when the client goes away', async () => {
-    let started = 0;
-    let cleanedUp = 0;
-    await using s = await withServer([
-      {
-        method: 'GET',
-        path: '/wait',
-        *handler() {
-          started++;
-          try {
-            yield* receive({ topic: 'never' });
-          } finally {
-            cleanedUp++;
-          }
-          return { body: 'late' };
-        },
-      },
-    ]);
+    const wait = waitingRoute('/wait');
+    await using s = await withServer([wait.route]);
     const req = httpRequest(`${s.url}/wait`);
     req.on('error', () => undefined);
     req.end();
-    while (started === 0) await pause(5);
+    while (wait.started === 0) await pause(5);
     req.destroy();
-    while (cleanedUp === 0) await pause(5);
+    while (wait.cleanedUp === 0) await pause(5);
     expect(s.rt.stats().plugins.http).toMatchObject({ serving: 0 });
   });
 
 
   it('terminates every process of pipelined requests when their connection goes away, and the next connection is served', async () => {
-    let started = 0;
-    let cleanedUp = 0;
+    const wait = waitingRoute('/wait/:n');
     await using s = await withServer([
-      {
-        method: 'GET',
-        path: '/wait/:n',
-        *handler() {
-          started++;
-          try {
-            yield* receive({ topic: 'never' });
-          } finally {
-            cleanedUp++;
-          }
-          return { body: 'late' };
-        },
-      },
+      wait.route,
       { method: 'GET', path: '/hello', *handler(_ctx, req) { return { json: { params: req.params, query: req.query } }; } },
     ]);
     const { port } = new URL(s.url);
@@ -180,10 +174,10 @@ describe('server: routing requests to processes', () => {
     socket.on('error', () => undefined);
     // Three requests in one write: node hands them over one after another while the first is unanswered.
     socket.write('GET /wait/1 HTTP/1.1\r\nHost: x\r\n\r\nGET /wait/2 HTTP/1.1\r\nHost: x\r\n\r\nGET /wait/3 HTTP/1.1\r\nHost: x\r\n\r\n');
-    while (started < 3) await pause(5);
+    while (wait.started < 3) await pause(5);
     expect(s.rt.stats().plugins.http).toMatchObject({ serving: 3 });
     socket.destroy();
-    while (cleanedUp < 3) await pause(5);
+    while (wait.cleanedUp < 3) await pause(5);
     expect(s.rt.stats().plugins.http).toMatchObject({ serving: 0 });
     expect(s.rt.stats().resources.byKind['http.request'] ?? 0).toBe(0);
     // A literal route gets empty params and query; the server still answers.
