@@ -2,10 +2,12 @@ import { isIP } from 'node:net';
 import { Readable } from 'node:stream';
 import { Agent, FormData, type Dispatcher } from 'undici';
 import { describeValue, type SwitchyardError } from '@switchyard/errors';
+import type { HandlerContext } from '@switchyard/dispatcher';
 import type { Pid, ResourceTable } from '@switchyard/runtime';
 import { adoptStream, streamChunks } from '@switchyard/plugin-stream';
 import type { BatchResult, HttpResponse, RequestOptions, StreamedResponse, TlsOptions } from './commands.js';
 import { HttpError, type HttpErrorCode } from './errors.js';
+import { RequestSignal } from './abort.js';
 import { AddressGuard } from './guard.js';
 
 export const DEFAULT_MAX_BYTES = 120 * 1024 * 1024;
@@ -105,8 +107,11 @@ export class HttpClient {
     return new HttpError('HTTP_BAD_ARGUMENT', typeof o.method === 'string' ? o.method.toUpperCase() : 'GET', typeof o.url === 'string' ? o.url : describeValue(o.url), message);
   }
 
-  /** Validate options and build what a request needs; throws HTTP_BAD_ARGUMENT naming the option. */
-  prepare(o: RequestOptions, pid: Pid, signal: AbortSignal): Prepared {
+  /**
+   * Validate options and build what a request needs; throws HTTP_BAD_ARGUMENT naming the option.
+   * `ctx` is read only here, synchronously inside the handler (a stream body reads its signal).
+   */
+  prepare(o: RequestOptions, ctx: HandlerContext): Prepared {
     if (typeof o !== 'object' || o === null) throw new HttpError('HTTP_BAD_ARGUMENT', 'GET', '?', `request options must be an object, got ${describeValue(o)}`);
     for (const k in o) if (!REQUEST_KEY_SET.has(k) && Object.hasOwn(o, k)) throw this.bad(o, `${describeValue(k)} is not a request option; known: ${REQUEST_KEYS.join(', ')}`);
     let url: URL;
@@ -184,7 +189,7 @@ export class HttpClient {
       if (typeof b === 'string' || b instanceof Uint8Array) body = () => b;
       else if (typeof b === 'object' && b !== null && (b as { kind?: unknown }).kind === 'stream') {
         // Owner-checked now, read as undici sends.
-        const chunks = streamChunks(this.resources, pid, b, signal);
+        const chunks = streamChunks(this.resources, ctx.pid, b, ctx.signal);
         let used = false;
         const once = () => {
           if (used) return null;
@@ -245,25 +250,26 @@ export class HttpClient {
     return this.fail('HTTP_PROTOCOL', p, msg, e);
   }
 
-  /** One request, redirects included. Resolves to the response; rejects with an HttpError. */
-  async perform(pid: Pid, signal: AbortSignal, o: RequestOptions): Promise<HttpResponse | StreamedResponse> {
-    const p = this.prepare(o, pid, signal);
+  /**
+   * One request, redirects included. Resolves to the response; rejects with an HttpError.
+   * Must be called synchronously inside the handler: it reads `ctx` before its first await.
+   */
+  async perform(ctx: HandlerContext, o: RequestOptions): Promise<HttpResponse | StreamedResponse> {
+    const pid = ctx.pid;
+    const p = this.prepare(o, ctx);
+    // One small object per request instead of the yield's AbortController (and its listener
+    // bookkeeping): aborted by the kernel when the yield is abandoned, or by the timeout below.
+    const signal = new RequestSignal();
+    ctx.onAbandon(signal.abandoned);
     this.requests++;
     this.inFlight++;
     let timedOut = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    let useSignal = signal;
-    let onAbort: (() => void) | undefined;
     if (p.timeout !== undefined) {
-      const c = new AbortController();
       timer = setTimeout(() => {
         timedOut = true;
-        c.abort();
+        signal.abort(undefined);
       }, p.timeout);
-      onAbort = () => c.abort();
-      if (signal.aborted) c.abort();
-      else signal.addEventListener('abort', onAbort, { once: true });
-      useSignal = c.signal;
     }
     let res: Dispatcher.ResponseData | undefined;
     try {
@@ -281,7 +287,7 @@ export class HttpClient {
           method: method as Dispatcher.HttpMethod,
           headers: p.headers,
           body: makeBody === NO_BODY ? null : makeBody(),
-          signal: useSignal,
+          signal,
         });
         const location = res.headers.location;
         if (!p.follow || !REDIRECTS.has(res.statusCode) || typeof location !== 'string') break;
@@ -344,15 +350,14 @@ export class HttpClient {
         res.body.destroy();
       }
       clearTimeout(timer);
-      if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
       this.inFlight--;
     }
   }
 
-  batch(pid: Pid, signal: AbortSignal, list: readonly RequestOptions[]): Promise<BatchResult<HttpResponse | StreamedResponse>[]> {
+  batch(ctx: HandlerContext, list: readonly RequestOptions[]): Promise<BatchResult<HttpResponse | StreamedResponse>[]> {
     return Promise.all(
       list.map((o) =>
-        this.perform(pid, signal, o).then(
+        this.perform(ctx, o).then(
           (response) => ({ ok: true as const, response }),
           (error: unknown) => ({ ok: false as const, error: error as SwitchyardError }),
         ),
