@@ -3,7 +3,7 @@
  *
  * undici reads `aborted` and `reason` and registers its 'abort' listener with
  * addEventListener / removeEventListener (lib/core/util.js addAbortListener); that is all this
- * implements. It aborts when the yield is abandoned (the kernel's onAbandon hook, `abandoned`)
+ * implements. It aborts when the yield is abandoned (through the kernel's onAbandon hook)
  * or when the request's own timeout fires; each listener runs once.
  */
 export class RequestSignal {
@@ -11,9 +11,6 @@ export class RequestSignal {
   reason: unknown = undefined;
   private listener: (() => void) | null = null;
   private more: (() => void)[] | null = null;
-
-  /** The onAbandon hook of the request's yield. */
-  readonly abandoned = (reason: Error): void => this.abort(reason);
 
   addEventListener(type: string, listener: () => void): void {
     if (type !== 'abort' || this.aborted) return;

@@ -29,9 +29,25 @@ type Body = string | Uint8Array | FormData | Readable | null;
 /** The body of a request without one (one function for all of them). */
 const NO_BODY = (): Body => null;
 
+/** Where a request goes: what undici and the messages need of its URL, as strings. */
+interface Target {
+  href: string;
+  origin: string;
+  /** pathname + search */
+  path: string;
+  hostname: string;
+}
+
+/** Parsed plain URLs (no query option, no credentials) kept per client, up to this many. */
+const TARGET_CACHE_SIZE = 512;
+
+function targetOf(url: URL): Target {
+  return { href: url.href, origin: url.origin, path: url.pathname + url.search, hostname: url.hostname };
+}
+
 interface Prepared {
   method: string;
-  url: URL;
+  url: Target;
   headers: Record<string, string | string[]>;
   /** Re-creates the body for each attempt (a redirect may resend it); null for a stream, which can be sent once. */
   body: (() => Body) | null;
@@ -61,6 +77,8 @@ function codeChain(e: unknown): string[] {
 export class HttpClient {
   private readonly agents = new Map<string, Agent>();
   private readonly guard: AddressGuard | undefined;
+  /** URL string → its parsed target, for URLs needing nothing but parsing (the same endpoints are called again and again). */
+  private readonly targets = new Map<string, Target>();
   requests = 0;
   inFlight = 0;
 
@@ -114,15 +132,20 @@ export class HttpClient {
   prepare(o: RequestOptions, ctx: HandlerContext): Prepared {
     if (typeof o !== 'object' || o === null) throw new HttpError('HTTP_BAD_ARGUMENT', 'GET', '?', `request options must be an object, got ${describeValue(o)}`);
     for (const k in o) if (!REQUEST_KEY_SET.has(k) && Object.hasOwn(o, k)) throw this.bad(o, `${describeValue(k)} is not a request option; known: ${REQUEST_KEYS.join(', ')}`);
-    let url: URL;
-    try {
-      url = new URL(o.url);
-    } catch {
-      throw this.bad(o, `the URL ${describeValue(o.url, 200)} is not an absolute URL`);
+    const m = o.method;
+    // The common methods as the helpers spell them need no normalising.
+    const method = m === undefined || m === 'GET' ? 'GET' : m === 'POST' ? m : typeof m === 'string' ? m.toUpperCase() : '';
+    if (method !== 'GET' && method !== 'POST' && !TOKEN.test(method)) throw this.bad(o, `method ${describeValue(o.method)} is not an HTTP method`);
+    let target = typeof o.url === 'string' && o.query === undefined ? this.targets.get(o.url) : undefined;
+    let url: URL | undefined;
+    if (target === undefined) {
+      try {
+        url = new URL(o.url);
+      } catch {
+        throw this.bad(o, `the URL ${describeValue(o.url, 200)} is not an absolute URL`);
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw this.bad(o, `only http: and https: URLs are supported, got ${url.protocol}`);
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw this.bad(o, `only http: and https: URLs are supported, got ${url.protocol}`);
-    const method = (o.method ?? 'GET').toUpperCase();
-    if (!TOKEN.test(method)) throw this.bad(o, `method ${describeValue(o.method)} is not an HTTP method`);
     const headers: Record<string, string | string[]> = {};
     if (o.headers !== undefined) {
       if (typeof o.headers !== 'object' || o.headers === null) throw this.bad(o, `headers must be an object, got ${describeValue(o.headers)}`);
@@ -133,22 +156,33 @@ export class HttpClient {
         else throw this.bad(o, `header ${describeValue(k)} must be a string or an array of strings, got ${describeValue(v)}`);
       }
     }
-    if (o.query !== undefined) {
-      if (typeof o.query !== 'object' || o.query === null) throw this.bad(o, `query must be an object, got ${describeValue(o.query)}`);
-      for (const [k, v] of Object.entries(o.query)) {
-        for (const x of Array.isArray(v) ? v : [v]) {
-          if (typeof x !== 'string' && typeof x !== 'number' && typeof x !== 'boolean') throw this.bad(o, `query ${describeValue(k)} must be a string, number or boolean, got ${describeValue(x)}`);
-          url.searchParams.append(k, String(x));
+    let auth = o.auth;
+    if (url !== undefined) {
+      if (o.query !== undefined) {
+        if (typeof o.query !== 'object' || o.query === null) throw this.bad(o, `query must be an object, got ${describeValue(o.query)}`);
+        for (const [k, v] of Object.entries(o.query)) {
+          for (const x of Array.isArray(v) ? v : [v]) {
+            if (typeof x !== 'string' && typeof x !== 'number' && typeof x !== 'boolean') throw this.bad(o, `query ${describeValue(k)} must be a string, number or boolean, got ${describeValue(x)}`);
+            url.searchParams.append(k, String(x));
+          }
+        }
+      }
+      // Credentials in the URL become a header: they must never appear in messages.
+      if (url.username !== '' || url.password !== '') {
+        auth ??= { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+        url.username = '';
+        url.password = '';
+        target = targetOf(url);
+      } else {
+        target = targetOf(url);
+        if (o.query === undefined) {
+          if (this.targets.size >= TARGET_CACHE_SIZE) this.targets.clear();
+          this.targets.set(o.url, target);
         }
       }
     }
-    // Credentials in the URL become a header: they must never appear in messages.
-    let auth = o.auth;
-    if (url.username !== '' || url.password !== '') {
-      auth ??= { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
-      url.username = '';
-      url.password = '';
-    }
+    // A cached target is shared and never changed: a redirect replaces p.url with a new one.
+    const where = target!;
     if (auth !== undefined) {
       if (typeof auth !== 'object' || auth === null || typeof auth.username !== 'string' || typeof auth.password !== 'string') throw this.bad(o, 'auth must be { username, password } strings');
       headers.authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
@@ -196,13 +230,13 @@ export class HttpClient {
           used = true;
           return Readable.from(chunks, { objectMode: false });
         };
-        return this.finish(o, method, url, headers, null, once);
+        return this.finish(o, method, where, headers, null, once);
       } else throw this.bad(o, `body must be bytes, a string or a stream handle, got ${describeValue(b)}`);
     }
-    return this.finish(o, method, url, headers, body, undefined);
+    return this.finish(o, method, where, headers, body, undefined);
   }
 
-  private finish(o: RequestOptions, method: string, url: URL, headers: Record<string, string | string[]>, body: (() => Body) | null, streamBody: (() => Body) | undefined): Prepared {
+  private finish(o: RequestOptions, method: string, url: Target, headers: Record<string, string | string[]>, body: (() => Body) | null, streamBody: (() => Body) | undefined): Prepared {
     const timeout = o.timeout;
     if (timeout !== undefined && !(typeof timeout === 'number' && timeout > 0 && Number.isFinite(timeout))) throw this.bad(o, `timeout must be a number of ms > 0, got ${describeValue(timeout)}`);
     const maxBytes = o.maxBytes ?? this.options.maxBytes;
@@ -260,7 +294,7 @@ export class HttpClient {
     // One small object per request instead of the yield's AbortController (and its listener
     // bookkeeping): aborted by the kernel when the yield is abandoned, or by the timeout below.
     const signal = new RequestSignal();
-    ctx.onAbandon(signal.abandoned);
+    ctx.onAbandon((reason) => signal.abort(reason));
     this.requests++;
     this.inFlight++;
     let timedOut = false;
@@ -283,7 +317,7 @@ export class HttpClient {
         }
         res = await this.agent(p).request({
           origin: p.url.origin,
-          path: p.url.pathname + p.url.search,
+          path: p.url.path,
           method: method as Dispatcher.HttpMethod,
           headers: p.headers,
           body: makeBody === NO_BODY ? null : makeBody(),
@@ -300,7 +334,7 @@ export class HttpClient {
         }
         await res.body.dump();
         res = undefined;
-        const next = new URL(location, p.url);
+        const next = new URL(location, p.url.href);
         if (next.protocol !== 'http:' && next.protocol !== 'https:') throw this.fail('HTTP_PROTOCOL', p, `redirected to a ${next.protocol} URL`);
         if (next.origin !== p.url.origin) delete p.headers.authorization;
         if (!keepsBody) {
@@ -309,7 +343,7 @@ export class HttpClient {
           makeBody = NO_BODY;
           delete p.headers['content-type'];
         }
-        p.url = next;
+        p.url = targetOf(next);
         redirects++;
       }
       const declared = res.headers['content-length'];
