@@ -144,10 +144,11 @@ export interface ProcExtra {
  * One process. It is its own ProcessContext, HandlerContext and ResultReceiver, so neither a
  * spawn nor a yield allocates a context object.
  *
- * `signal` serves both (`onAbandon` is the handler's only): read by a handler (the process is not running then) it is the yield's
+ * `signal` serves both: read by a handler (the process is not running then) it is the yield's
  * signal, created on first read, aborted when the process ends with the yield pending, dropped
  * when the yield completes; read by the process's own code (while it runs) it is the process's
- * lifetime signal.
+ * lifetime signal. `onAbandon` is the handler's only: hooks on the pending yield, kept in one
+ * field (a function, or an array from the second hook on), dropped when the yield completes.
  */
 export class Proc implements ProcessContext, HandlerContext, ResultReceiver, ResourceOwner {
   state = READY;
