@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { Readable } from 'node:stream';
-import { Agent, FormData, type Dispatcher } from 'undici';
+import { Agent, FormData, util as undiciUtil, type Dispatcher } from 'undici';
 import { describeValue, type SwitchyardError } from '@switchyard/errors';
 import type { HandlerContext } from '@switchyard/dispatcher';
 import type { Pid, ResourceTable } from '@switchyard/runtime';
@@ -71,6 +71,97 @@ function codeChain(e: unknown): string[] {
     if (typeof code === 'string') out.push(code);
   }
   return out;
+}
+
+/** The request follows this response to its `location` (so its body is not kept). */
+function follows(p: Prepared, status: number, location: unknown): location is string {
+  if (!p.follow || !REDIRECTS.has(status) || typeof location !== 'string') return false;
+  // A stream body was consumed by the first attempt: the 307/308 is the answer.
+  return !((status === 307 || status === 308) && p.body === null);
+}
+
+const NO_BYTES = new Uint8Array(0);
+
+/**
+ * One attempt of a request whose body is wanted in memory, as an undici dispatch handler: the
+ * chunks are collected as they arrive, against maxBytes, with no response stream in between
+ * (undici's request() builds a Readable and an AsyncResource per response; this is what its
+ * consumers then do with them). Aborted through the request's signal; a body that is followed
+ * as a redirect is read and dropped.
+ */
+class Collector {
+  status = 0;
+  headers: Record<string, string | string[]> = {};
+  body: Uint8Array = NO_BYTES;
+  private parts: Buffer[] = [];
+  private total = 0;
+  private keep = true;
+  private abortRequest: ((reason: Error) => void) | null = null;
+  private readonly onAbort = (): void => this.abortRequest?.(this.signal.reason as Error);
+
+  constructor(
+    private readonly p: Prepared,
+    private readonly signal: RequestSignal,
+    private readonly sent: Body,
+    private readonly resolve: (c: Collector) => void,
+    private readonly reject: (e: unknown) => void,
+  ) {
+    signal.addEventListener('abort', this.onAbort);
+  }
+
+  onConnect(abort: (reason: Error) => void): void {
+    if (this.signal.aborted) abort(this.signal.reason as Error);
+    else this.abortRequest = abort;
+  }
+
+  onHeaders(status: number, raw: Buffer[]): boolean {
+    if (status < 200) return true;
+    const headers = undiciUtil.parseHeaders(raw) as Record<string, string | string[]>;
+    this.status = status;
+    this.headers = headers;
+    const p = this.p;
+    if (follows(p, status, headers.location)) this.keep = false;
+    else {
+      const declared = headers['content-length'];
+      const length = declared === undefined ? -1 : Number(declared);
+      if (length > p.maxBytes) this.abortRequest?.(new HttpError('HTTP_TOO_LARGE', p.method, p.url.href, `the body is ${length} bytes, over maxBytes (${p.maxBytes})`));
+    }
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (!this.keep) return true;
+    this.total += chunk.length;
+    if (this.total > this.p.maxBytes) {
+      this.keep = false;
+      this.abortRequest?.(new HttpError('HTTP_TOO_LARGE', this.p.method, this.p.url.href, `the body is over maxBytes (${this.p.maxBytes})`));
+      return true;
+    }
+    this.parts.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    this.signal.removeEventListener('abort', this.onAbort);
+    const parts = this.parts;
+    if (parts.length > 0) {
+      const buf = parts.length === 1 ? parts[0]! : Buffer.concat(parts, this.total);
+      this.body = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    }
+    this.parts = [];
+    this.resolve(this);
+  }
+
+  onError(e: Error): void {
+    this.signal.removeEventListener('abort', this.onAbort);
+    this.parts = [];
+    // As undici's request(): a stream body that was not sent whole is destroyed.
+    if (this.sent instanceof Readable && !this.sent.destroyed) {
+      this.sent.on('error', () => undefined);
+      this.sent.destroy(e);
+    }
+    this.reject(e);
+  }
 }
 
 /** The HTTP client of one plugin installation: its agents, its guard, its counters. */
@@ -302,10 +393,13 @@ export class HttpClient {
     if (p.timeout !== undefined) {
       timer = setTimeout(() => {
         timedOut = true;
-        signal.abort(undefined);
+        signal.abort(this.fail('HTTP_TIMEOUT', p, `no complete response within ${p.timeout} ms`));
       }, p.timeout);
     }
     let res: Dispatcher.ResponseData | undefined;
+    let status = 0;
+    let headers: Record<string, string | string[]> = {};
+    let body: Uint8Array = NO_BYTES;
     try {
       let redirects = 0;
       let method = p.method;
@@ -315,25 +409,34 @@ export class HttpClient {
           const host = p.url.hostname.replace(/^\[|\]$/g, '');
           if (isIP(host) !== 0 && this.guard.isBlocked(host)) throw this.fail('HTTP_BLOCKED', p, `refused: ${host} is a private, loopback or link-local address`);
         }
-        res = await this.agent(p).request({
+        const opts: Dispatcher.DispatchOptions = {
           origin: p.url.origin,
           path: p.url.path,
           method: method as Dispatcher.HttpMethod,
           headers: p.headers,
           body: makeBody === NO_BODY ? null : makeBody(),
-          signal,
-        });
-        const location = res.headers.location;
-        if (!p.follow || !REDIRECTS.has(res.statusCode) || typeof location !== 'string') break;
-        const keepsBody = res.statusCode === 307 || res.statusCode === 308;
-        // A stream body was consumed by the first attempt: the 307/308 is the answer.
-        if (keepsBody && p.body === null) break;
-        if (redirects >= p.maxRedirects) {
-          await res.body.dump();
-          throw this.fail('HTTP_PROTOCOL', p, `more than ${p.maxRedirects} redirects`);
+        };
+        if (p.stream) {
+          res = await this.agent(p).request({ ...opts, signal });
+          status = res.statusCode;
+          headers = res.headers as Record<string, string | string[]>;
+        } else {
+          const agent = this.agent(p);
+          const got = await new Promise<Collector>((resolve, reject) => {
+            agent.dispatch(opts, new Collector(p, signal, opts.body as Body, resolve, reject));
+          });
+          status = got.status;
+          headers = got.headers;
+          body = got.body;
         }
-        await res.body.dump();
-        res = undefined;
+        const location = headers.location;
+        if (!follows(p, status, location)) break;
+        const keepsBody = status === 307 || status === 308;
+        if (res !== undefined) {
+          await res.body.dump();
+          res = undefined;
+        }
+        if (redirects >= p.maxRedirects) throw this.fail('HTTP_PROTOCOL', p, `more than ${p.maxRedirects} redirects`);
         const next = new URL(location, p.url.href);
         if (next.protocol !== 'http:' && next.protocol !== 'https:') throw this.fail('HTTP_PROTOCOL', p, `redirected to a ${next.protocol} URL`);
         if (next.origin !== p.url.origin) delete p.headers.authorization;
@@ -346,34 +449,16 @@ export class HttpClient {
         p.url = targetOf(next);
         redirects++;
       }
-      const declared = res.headers['content-length'];
-      const length = declared === undefined ? -1 : Number(declared);
-      const status = res.statusCode;
-      const headers = res.headers as Record<string, string | string[]>;
       const href = p.url.href;
-      if (p.stream) {
+      if (res !== undefined) {
         clearTimeout(timer);
+        const declared = headers['content-length'];
+        const length = declared === undefined ? -1 : Number(declared);
         const handle = adoptStream(this.resources, pid, res.body, { name: `body of ${p.method} ${href}`, size: Number.isSafeInteger(length) ? length : -1 });
         res = undefined;
         return { status, headers, url: href, redirects, body: handle };
       }
-      if (length > p.maxBytes) throw this.fail('HTTP_TOO_LARGE', p, `the body is ${length} bytes, over maxBytes (${p.maxBytes})`);
-      let body: Uint8Array;
-      if (Number.isSafeInteger(length) && length >= 0) {
-        // The length is known and within maxBytes (undici fails a body that runs past it): one read, as undici's own consumers do.
-        body = await res.body.bytes();
-      } else {
-        const parts: Uint8Array[] = [];
-        let total = 0;
-        for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
-          total += chunk.length;
-          if (total > p.maxBytes) throw this.fail('HTTP_TOO_LARGE', p, `the body is over maxBytes (${p.maxBytes})`);
-          parts.push(chunk);
-        }
-        const buf = parts.length === 1 ? parts[0]! : Buffer.concat(parts, total);
-        body = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-      }
-      res = undefined;
+      // Collected within maxBytes (a declared length over it, or a body running past it, failed the request).
       return { status, headers, url: href, redirects, body };
     } catch (e) {
       throw this.mapError(e, p, timedOut, signal.aborted);
