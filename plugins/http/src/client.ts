@@ -144,9 +144,16 @@ class Collector {
   onComplete(): void {
     this.signal.removeEventListener('abort', this.onAbort);
     const parts = this.parts;
-    if (parts.length > 0) {
-      const buf = parts.length === 1 ? parts[0]! : Buffer.concat(parts, this.total);
-      this.body = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    // A copy, as undici's bytes() makes: a view would keep the socket's whole read buffer alive.
+    if (parts.length === 1) this.body = new Uint8Array(parts[0]!);
+    else if (parts.length > 1) {
+      const body = new Uint8Array(this.total);
+      let at = 0;
+      for (const c of parts) {
+        body.set(c, at);
+        at += c.length;
+      }
+      this.body = body;
     }
     this.parts = [];
     this.resolve(this);

@@ -146,6 +146,31 @@ describe('Request 60', () => {
     })).rejects.toMatchObject({ code: 'HTTP_BAD_ARGUMENT', message: expect.stringContaining('method 5 is not an HTTP method') });
   });
 
+  it('a body in memory owns its bytes (no view into a larger socket buffer), declared or chunked, redirected or not', async () => {
+    await using h = await withHttp();
+    await using s = await serve((req, res) => {
+      if (req.url === '/moved') res.writeHead(302, { location: '/chunked' }).end('redirect body');
+      else if (req.url === '/chunked') {
+        res.write('a'.repeat(3000));
+        setImmediate(() => res.end('b'.repeat(5000)));
+      } else res.end('small');
+    });
+    const out = await h.rt.run(function* () {
+      const got = [];
+      for (const path of ['/small', '/chunked', '/moved']) {
+        const r = yield* get(`${s.url}${path}`);
+        got.push({ text: text(r), own: r.body.byteOffset === 0 && r.body.byteLength === r.body.buffer.byteLength, redirects: r.redirects });
+      }
+      return got;
+    });
+    const chunked = 'a'.repeat(3000) + 'b'.repeat(5000);
+    expect(out).toEqual([
+      { text: 'small', own: true, redirects: 0 },
+      { text: chunked, own: true, redirects: 0 },
+      { text: chunked, own: true, redirects: 1 },
+    ]);
+  });
+
   it('sends basic auth from the option or the URL, and never puts credentials in error messages', async () => {
     await using h = await withHttp();
     await using s = await echo();
