@@ -1,5 +1,6 @@
 /**
- * The abort signal one request hands to undici, in place of an AbortController per request.
+ * The abort signal of one request, in place of an AbortController per request: the collecting
+ * dispatch handler listens on it, and a `stream: true` request hands it to undici's request().
  *
  * undici reads `aborted` and `reason` and registers its 'abort' listener with
  * addEventListener / removeEventListener (lib/core/util.js addAbortListener); that is all this
