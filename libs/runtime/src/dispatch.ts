@@ -27,6 +27,7 @@ export class Dispatch implements Kernel {
   unknownCommands = 0;
   duplicateCompletions = 0;
   lateCompletions = 0;
+  abandonHookErrors = 0;
   sched!: Scheduler;
   exits!: ExitSink;
   /** The process whose own code runs right now (inside next/throw), for spawns it makes through ctx.runtime. */

@@ -1,4 +1,4 @@
-import type { Command, HandlerContext, ResultReceiver, Tag } from '@switchyard/dispatcher';
+import type { AbandonHook, Command, HandlerContext, ResultReceiver, Tag } from '@switchyard/dispatcher';
 import type { TimerId } from './clock.js';
 import { YieldAbandonedError } from './errors.js';
 import type { Mailbox } from './mailbox.js';
@@ -20,6 +20,33 @@ export interface Kernel {
   duplicateCompletions: number;
   lateCompletions: number;
   completed: number;
+  /** Abandon hooks that threw; each is isolated from the others. */
+  abandonHookErrors: number;
+}
+
+/** No hook, one hook, or several: a single registration (the usual case) allocates no array. */
+export type AbandonHooks = AbandonHook | AbandonHook[] | null;
+
+export function addHook(hooks: AbandonHooks, hook: AbandonHook): AbandonHook | AbandonHook[] {
+  if (hooks === null) return hook;
+  if (typeof hooks === 'function') return [hooks, hook];
+  hooks.push(hook);
+  return hooks;
+}
+
+function callHook(k: Kernel, hook: AbandonHook, reason: Error): void {
+  try {
+    hook(reason);
+  } catch {
+    // One plugin's failing hook must not skip the others, nor break the exit in progress.
+    k.abandonHookErrors++;
+  }
+}
+
+/** Run the hooks taken off a yield, in registration order. */
+export function runHooks(k: Kernel, hooks: AbandonHook | AbandonHook[], reason: Error): void {
+  if (typeof hooks === 'function') callHook(k, hooks, reason);
+  else for (const h of hooks) callHook(k, h, reason);
 }
 
 const TRAP_LINKS = 1;
@@ -33,6 +60,7 @@ export const MEMBER_ABANDONED = 2;
 export class MemberCtx implements HandlerContext {
   state = MEMBER_PENDING;
   private controller: AbortController | null = null;
+  private hooks: AbandonHooks = null;
   constructor(readonly proc: Proc) {}
   get pid(): Pid {
     return this.proc.pid;
@@ -44,15 +72,25 @@ export class MemberCtx implements HandlerContext {
     }
     return this.controller.signal;
   }
-  abandon(reason: unknown): void {
+  onAbandon(hook: AbandonHook): void {
+    if (this.state === MEMBER_PENDING && this.proc.state !== DONE) this.hooks = addHook(this.hooks, hook);
+    else if (this.state !== MEMBER_DONE) callHook(this.proc.k, hook, new YieldAbandonedError(`process ${this.proc.pid}: the yield was abandoned`));
+  }
+  abandon(reason: Error): void {
     if (this.state !== MEMBER_PENDING) return;
     this.state = MEMBER_ABANDONED;
     this.controller?.abort(reason);
+    const hooks = this.hooks;
+    if (hooks !== null) {
+      this.hooks = null;
+      runHooks(this.proc.k, hooks, reason);
+    }
   }
-  /** Completed: nobody will abort this member's signal any more. */
+  /** Completed: nobody will abort this member's signal or call its hooks any more. */
   done(): void {
     this.state = MEMBER_DONE;
     this.controller = null;
+    this.hooks = null;
   }
 }
 
@@ -74,7 +112,7 @@ export class Group {
     this.members = new Array<MemberCtx>(n);
     for (let i = 0; i < n; i++) this.members[i] = new MemberCtx(proc);
   }
-  abandonPending(reason: unknown): void {
+  abandonPending(reason: Error): void {
     for (const m of this.members) m.abandon(reason);
   }
 }
@@ -109,7 +147,8 @@ export interface ProcExtra {
  * `signal` serves both: read by a handler (the process is not running then) it is the yield's
  * signal, created on first read, aborted when the process ends with the yield pending, dropped
  * when the yield completes; read by the process's own code (while it runs) it is the process's
- * lifetime signal.
+ * lifetime signal. `onAbandon` is the handler's only: hooks on the pending yield, kept in one
+ * field (a function, or an array from the second hook on), dropped when the yield completes.
  */
 export class Proc implements ProcessContext, HandlerContext, ResultReceiver, ResourceOwner {
   state = READY;
@@ -126,6 +165,8 @@ export class Proc implements ProcessContext, HandlerContext, ResultReceiver, Res
   recvTopic: string | undefined = undefined;
   recvTimer: TimerId = undefined;
   controller: AbortController | null = null;
+  /** The abandon hooks of the pending yield (onAbandon); dropped when it completes. */
+  abandonHooks: AbandonHooks = null;
   killPending: ExitReason | null = null;
   host: ProcessHost | null = null;
   owned: ResourceEntry | null = null;
@@ -169,6 +210,15 @@ export class Proc implements ProcessContext, HandlerContext, ResultReceiver, Res
     return this.controller.signal;
   }
 
+  /**
+   * A hook for the pending yield. On an ended process it runs at once; once the yield completed
+   * (no yield pending) it is dropped, as it could never be called.
+   */
+  onAbandon(hook: AbandonHook): void {
+    if (this.state === DONE) callHook(this.k, hook, new YieldAbandonedError(`process ${this.pid} has ended`));
+    else if (this.waitTag !== 0) this.abandonHooks = addHook(this.abandonHooks, hook);
+  }
+
   completeYield(tag: Tag, data: unknown, error?: unknown): void {
     const k = this.k;
     if (this.state === DONE) {
@@ -178,6 +228,7 @@ export class Proc implements ProcessContext, HandlerContext, ResultReceiver, Res
     if (tag === this.waitTag && tag !== 0) {
       this.waitTag = 0;
       this.controller = null;
+      this.abandonHooks = null;
       k.completed++;
       if (this.host !== null) k.hostCompleted(this, tag, this.pendingCmd!, data, error);
       if (error !== undefined && error !== null) {

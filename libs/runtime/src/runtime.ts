@@ -542,6 +542,7 @@ class RuntimeImpl implements Runtime {
       unknownCommands: d.unknownCommands,
       duplicateCompletions: d.duplicateCompletions,
       lateCompletions: d.lateCompletions,
+      abandonHookErrors: d.abandonHookErrors,
       exitHookErrors: this.exits.hookErrors,
       processes: { live: this.procs.size, spawned: this.spawned, exited: this.exits.exited },
       resources: { live: this.resources.count(), byKind: this.resources.byKind(), disposeErrors: this.resources.disposeErrors },

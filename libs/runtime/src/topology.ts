@@ -3,7 +3,7 @@ import type { Postal } from './delivery.js';
 import { release, type ExitSink } from './dispatch.js';
 import { LinkedExitError, NoSuchProcessError, YieldAbandonedError } from './errors.js';
 import type { Names } from './names.js';
-import { DONE, RUNNING, type Proc } from './proc.js';
+import { DONE, RUNNING, runHooks, type Proc } from './proc.js';
 import type { Resources } from './resources.js';
 import { EVENTS_TOPIC, type ExitReason, type LifecycleEvent, type Pid, type ProcessEvent } from './types.js';
 
@@ -84,10 +84,14 @@ export class Exits implements ExitSink {
     const mb = p.mailbox;
     p.mailbox = null;
     if (mb !== null) mb.discard();
-    // An Error captures a stack: only made when a signal exists to carry it.
-    if (p.controller !== null) {
-      p.controller.abort(new YieldAbandonedError(`process ${p.pid} has ended`));
+    // An Error captures a stack: only made when a signal or a hook exists to carry it.
+    const hooks = p.abandonHooks;
+    if (p.controller !== null || hooks !== null) {
+      const why = new YieldAbandonedError(`process ${p.pid} has ended`);
+      p.controller?.abort(why);
       p.controller = null;
+      p.abandonHooks = null;
+      if (hooks !== null) runHooks(p.k, hooks, why);
     }
     const x = p.x;
     x?.life?.abort(new YieldAbandonedError(`process ${p.pid} has ended`));

@@ -130,6 +130,8 @@ export interface RuntimeStats {
   unknownCommands: number;
   duplicateCompletions: number;
   lateCompletions: number;
+  /** onAbandon hooks that threw; each is isolated from the others. */
+  abandonHookErrors: number;
   /** Exit hooks (plugin cleanups) that threw; each is isolated from the others. */
   exitHookErrors: number;
   processes: { live: number; spawned: number; exited: number };

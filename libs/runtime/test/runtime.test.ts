@@ -153,6 +153,7 @@ describe('createRuntime and plugins', () => {
       unknownCommands: 0,
       duplicateCompletions: 0,
       lateCompletions: 0,
+      abandonHookErrors: 0,
       exitHookErrors: 0,
       processes: { live: 0, spawned: 1, exited: 1 },
       resources: { live: 0, byKind: {}, disposeErrors: 0 },

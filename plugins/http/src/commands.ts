@@ -122,11 +122,11 @@ export const requestBatch = <const O extends readonly RequestOptions[]>(
 
 /** GET `url`. */
 export const get = <const O extends Omit<RequestOptions, 'url' | 'method'> = object>(url: string, options?: O): RequestCmd<ResponseFor<O>> =>
-  new RequestCmd({ ...options, url, method: 'GET' });
+  new RequestCmd(options === undefined ? { url, method: 'GET' } : { ...options, url, method: 'GET' });
 
 /** POST `url`; `options` gives the body (json, form, multipart or body). */
 export const post = <const O extends Omit<RequestOptions, 'url' | 'method'> = object>(url: string, options?: O): RequestCmd<ResponseFor<O>> =>
-  new RequestCmd({ ...options, url, method: 'POST' });
+  new RequestCmd(options === undefined ? { url, method: 'POST' } : { ...options, url, method: 'POST' });
 
 /** The body as UTF-8 text. */
 export const text = (res: HttpResponse): string => Buffer.from(res.body.buffer, res.body.byteOffset, res.body.byteLength).toString('utf8');

@@ -19,12 +19,12 @@ export class HttpHandlers {
   ) {}
 
   readonly request: Handler<RequestCmd<unknown>> = (ctx, cmd, tag, rx) => {
-    settle(this.client.perform(ctx.pid, ctx.signal, cmd.options), tag, rx);
+    settle(this.client.perform(ctx, cmd.options), tag, rx);
   };
 
   readonly batch: Handler<RequestBatchCmd<unknown>> = (ctx, cmd, tag, rx) => {
     if (!Array.isArray(cmd.requests)) throw badBatch(cmd.requests);
-    settle(this.client.batch(ctx.pid, ctx.signal, cmd.requests), tag, rx);
+    settle(this.client.batch(ctx, cmd.requests), tag, rx);
   };
 
   readonly respond: Handler<RespondCmd> = (ctx, cmd, tag, rx) => {

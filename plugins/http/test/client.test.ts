@@ -115,6 +115,62 @@ describe('Request 60', () => {
     expect(out).toEqual({ a: ['GET /c 0', `${s.url}/c`, 2], k: 'POST /c 4', m: [302, '/b'], loop: 'HTTP_PROTOCOL' });
   });
 
+  it('a URL string used again goes where it says: after a redirect, with a query, with credentials, with another method', async () => {
+    await using h = await withHttp();
+    await using s = await serve(async (req, res) => {
+      await readBody(req);
+      if (req.url === '/moved') res.writeHead(302, { location: '/there' }).end();
+      else res.end(`${req.method} ${req.url} ${req.headers.authorization ?? '-'}`);
+    });
+    const moved = `${s.url}/moved`;
+    const plain = `${s.url}/p?x=1`;
+    const secret = s.url.replace('http://', 'http://u:pw@') + '/s';
+    const auth = `Basic ${Buffer.from('u:pw').toString('base64')}`;
+    const out = await h.rt.run(function* () {
+      const seen: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        const r = yield* get(moved);
+        seen.push(`${text(r)} ${r.url}`);
+        seen.push(text(yield* get(moved, { redirect: 'manual' })) || 'manual');
+        seen.push(text(yield* get(plain)));
+        seen.push(text(yield* get(plain, { query: { y: i } })));
+        seen.push(text(yield* request({ url: plain, method: 'delete' })));
+        seen.push(text(yield* get(secret)));
+      }
+      return seen;
+    });
+    const once = [`GET /there - ${s.url}/there`, 'manual', 'GET /p?x=1 -', 'GET /p?x=1&y=N -', 'DELETE /p?x=1 -', `GET /s ${auth}`];
+    expect(out).toEqual([...once.map((x) => x.replace('N', '0')), ...once.map((x) => x.replace('N', '1'))]);
+    await expect(h.rt.run(function* () {
+      return yield* request({ url: plain, method: 5 as unknown as string });
+    })).rejects.toMatchObject({ code: 'HTTP_BAD_ARGUMENT', message: expect.stringContaining('method 5 is not an HTTP method') });
+  });
+
+  it('a body in memory owns its bytes (no view into a larger socket buffer), declared or chunked, redirected or not', async () => {
+    await using h = await withHttp();
+    await using s = await serve((req, res) => {
+      if (req.url === '/moved') res.writeHead(302, { location: '/chunked' }).end('redirect body');
+      else if (req.url === '/chunked') {
+        res.write('a'.repeat(3000));
+        setImmediate(() => res.end('b'.repeat(5000)));
+      } else res.end('small');
+    });
+    const out = await h.rt.run(function* () {
+      const got = [];
+      for (const path of ['/small', '/chunked', '/moved']) {
+        const r = yield* get(`${s.url}${path}`);
+        got.push({ text: text(r), own: r.body.byteOffset === 0 && r.body.byteLength === r.body.buffer.byteLength, redirects: r.redirects });
+      }
+      return got;
+    });
+    const chunked = 'a'.repeat(3000) + 'b'.repeat(5000);
+    expect(out).toEqual([
+      { text: 'small', own: true, redirects: 0 },
+      { text: chunked, own: true, redirects: 0 },
+      { text: chunked, own: true, redirects: 1 },
+    ]);
+  });
+
   it('sends basic auth from the option or the URL, and never puts credentials in error messages', async () => {
     await using h = await withHttp();
     await using s = await echo();

@@ -53,6 +53,77 @@ describe('timeouts, aborts and streamed bodies', () => {
     expect(h.rt.stats().plugins.http).toMatchObject({ inFlight: 0 });
   });
 
+  it('a process that ends while the body is arriving aborts the read, with a declared length or chunked', async () => {
+    await using h = await withHttp();
+    let closed = 0;
+    let arrived = 0;
+    await using s = await serve((req, res) => {
+      arrived++;
+      req.on('close', () => closed++);
+      res.writeHead(200, req.url === '/declared' ? { 'content-length': '1000000' } : {});
+      res.write('x'.repeat(1000));
+    });
+    for (const path of ['/declared', '/chunked']) {
+      const before = arrived;
+      const pid = h.rt.spawn(function* () {
+        return yield* get(`${s.url}${path}`);
+      });
+      const exit = h.rt.wait(pid);
+      while (arrived === before) await pause(5);
+      await pause(20);
+      h.rt.terminate(pid);
+      expect(await exit).toEqual({ kind: 'terminated' });
+      while (closed < arrived) await pause(5);
+      expect(h.rt.stats().plugins.http).toMatchObject({ inFlight: 0 });
+    }
+    expect(h.rt.stats().abandonHookErrors).toBe(0);
+  });
+
+  it('a process that ends aborts every request of its requestBatch', async () => {
+    await using h = await withHttp();
+    let arrived = 0;
+    let closed = 0;
+    await using s = await serve((req) => {
+      arrived++;
+      req.on('close', () => closed++);
+    });
+    const pid = h.rt.spawn(function* () {
+      return yield* requestBatch([{ url: `${s.url}/a` }, { url: `${s.url}/b` }, { url: `${s.url}/c` }]);
+    });
+    const exit = h.rt.wait(pid);
+    while (arrived < 3) await pause(5);
+    h.rt.terminate(pid);
+    expect(await exit).toEqual({ kind: 'terminated' });
+    while (closed < 3) await pause(5);
+    expect(h.rt.stats().plugins.http).toMatchObject({ inFlight: 0 });
+  });
+
+  it('one request of a batch timing out mid-body is HTTP_TIMEOUT and aborts none of the others', async () => {
+    await using h = await withHttp();
+    // The other request is answered only once this one was given up.
+    let gaveUp = false;
+    let waiting: { end(body: string): void } | undefined;
+    await using s = await serve((req, res) => {
+      if (req.url === '/trickle') {
+        res.writeHead(200, { 'content-length': '1000' });
+        res.write('x');
+        req.on('close', () => {
+          gaveUp = true;
+          waiting?.end('ok');
+        });
+      } else if (gaveUp) res.end('ok');
+      else waiting = res;
+    });
+    const out = await h.rt.run(function* () {
+      const [first, second] = yield* requestBatch([{ url: `${s.url}/ok` }, { url: `${s.url}/trickle`, timeout: 100 }]);
+      return { first, second };
+    });
+    expect(out.first).toMatchObject({ ok: true, response: { status: 200 } });
+    expect(out.first.ok && text(out.first.response)).toBe('ok');
+    expect(out.second).toMatchObject({ ok: false, error: { code: 'HTTP_TIMEOUT', url: `${s.url}/trickle` } });
+    expect(h.rt.stats().plugins.http).toMatchObject({ inFlight: 0 });
+  });
+
   it('stream: true hands the body over as a stream handle the process reads with the stream commands', async () => {
     await using h = await withHttp();
     await using s = await serve((_req, res) => res.end('x'.repeat(100_000)));
