@@ -39,10 +39,13 @@ export type ResultOf<C> = C extends { readonly [resultType]?: infer T } ? T : un
  */
 class YieldOnce<T> implements Iterator<Command, T, unknown> {
   /** The command (first step), then the result: this object is its own iterator result. */
-  value: unknown;
-  done: boolean | undefined = undefined;
+  declare value: unknown;
+  declare done: boolean | undefined;
+  // Fields assigned here rather than declared with initializers: no field-initializer call per
+  // construction (which unoptimized code pays on every yield*).
   constructor(cmd: Command) {
     this.value = cmd;
+    this.done = undefined;
   }
 
   next(result?: unknown): IteratorResult<Command, T> {
