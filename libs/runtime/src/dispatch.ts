@@ -4,10 +4,33 @@ import { CoreCommand } from './core.js';
 import { BadYieldError, NullishFailureError, YieldAbandonedError } from './errors.js';
 import { DONE, Group, MEMBER_DONE, MEMBER_PENDING, READY, RUNNING, WAITING, type Kernel, type Proc } from './proc.js';
 import type { Scheduler } from './scheduler.js';
-import type { ExitReason, HostAnswer, Runtime } from './types.js';
+import type { ExitReason, HostAnswer, ProcessBody, Runtime } from './types.js';
 
 /** Steps a process may take at once while its handlers complete synchronously. */
 const SYNC_STEPS = 64;
+
+/**
+ * %GeneratorPrototype% and its next()/throw(). The runtime resumes a process body by calling them
+ * directly instead of loading `body.next`: every generator function gives its generator objects
+ * their own hidden class, so that load sees as many classes as an application has kinds of
+ * process (and one more per closure), which makes it polymorphic and sends optimized code back
+ * to the interpreter each time a new one shows up. A body that is not a generator object
+ * (a stepBody driver, a hand-written iterator) is wrapped once in a generator that delegates to
+ * it with `yield*` (see foreignBody).
+ */
+const GENERATOR_PROTO = Object.getPrototypeOf(function* () {}).prototype as Generator;
+const GENERATOR_NEXT = GENERATOR_PROTO.next as (this: ProcessBody, v: unknown) => IteratorResult<unknown, unknown>;
+const GENERATOR_THROW = GENERATOR_PROTO.throw as (this: ProcessBody, e: unknown) => IteratorResult<unknown, unknown>;
+const isPrototypeOf = Object.prototype.isPrototypeOf;
+
+/**
+ * A generator that delegates next/throw/return to a body that is not one. `yield*` hands the
+ * body's results through unchanged and forwards throw() and return(); it sends `undefined` to the
+ * body's first next(), which is what the first step of a process sends.
+ */
+function* foreignBody(body: ProcessBody): Generator<Command, unknown, unknown> {
+  return yield* { [Symbol.iterator]: () => body };
+}
 
 /** The exit reason of every process that returns nothing (shared: exit reasons are read-only). */
 const NORMAL_EXIT: ExitReason = Object.freeze({ kind: 'normal', value: undefined });
@@ -60,57 +83,63 @@ export class Dispatch implements Kernel {
    * The process is never re-entered: it resumes only after its handler has returned.
    */
   step(p: Proc): void {
+    // One function for the whole loop (no stepOnce per step): the optimizing compiler builds it
+    // once instead of once for the loop and again for the step it inlines.
     for (let budget = SYNC_STEPS; ; ) {
-      this.stepOnce(p);
+      p.state = RUNNING;
+      const body = p.body!;
+      const delivered = p.pendingCmd;
+      p.pendingCmd = null;
+      let r: IteratorResult<unknown, unknown>;
+      this.inBody = p;
+      try {
+        if (p.resIsError) {
+          const e = p.resError;
+          p.resIsError = false;
+          p.resError = undefined;
+          r = GENERATOR_THROW.call(body, e);
+        } else {
+          const v = p.resValue;
+          p.resValue = undefined;
+          r = GENERATOR_NEXT.call(body, v);
+        }
+      } catch (error) {
+        this.inBody = null;
+        if (!isPrototypeOf.call(GENERATOR_PROTO, body)) {
+          // Not a generator object: GENERATOR_NEXT refused it before any of its code ran (this
+          // is its first step). Step it again through a generator that delegates to it.
+          p.body = foreignBody(body);
+          p.state = READY;
+          continue;
+        }
+        if (delivered !== null) release(delivered);
+        p.state = WAITING;
+        this.exits.finish(p, p.killPending ?? { kind: 'error', error }, false);
+        return;
+      }
+      this.inBody = null;
+      if (delivered !== null) release(delivered);
+      p.state = WAITING;
+      if (p.killPending !== null) {
+        this.exits.finish(p, p.killPending, !r.done);
+        return;
+      }
+      if (r.done) {
+        this.exits.finish(p, r.value === undefined ? NORMAL_EXIT : { kind: 'normal', value: r.value }, false);
+        return;
+      }
+      this.dispatching = p;
+      try {
+        this.dispatch(p, r.value);
+      } finally {
+        this.dispatching = null;
+      }
       if (!this.syncReady) return;
       this.syncReady = false;
       if (p.state !== READY) return;
       if (--budget === 0 || this.sched.stopped) {
         this.sched.push(p);
         return;
-      }
-    }
-  }
-
-  private stepOnce(p: Proc): void {
-    p.state = RUNNING;
-    const body = p.body!;
-    const delivered = p.pendingCmd;
-    p.pendingCmd = null;
-    let r: IteratorResult<unknown, unknown>;
-    this.inBody = p;
-    try {
-      if (p.resIsError) {
-        const e = p.resError;
-        p.resIsError = false;
-        p.resError = undefined;
-        r = body.throw(e);
-      } else {
-        const v = p.resValue;
-        p.resValue = undefined;
-        r = body.next(v);
-      }
-    } catch (error) {
-      this.inBody = null;
-      if (delivered !== null) release(delivered);
-      p.state = WAITING;
-      this.exits.finish(p, p.killPending ?? { kind: 'error', error }, false);
-      return;
-    }
-    this.inBody = null;
-    if (delivered !== null) release(delivered);
-    p.state = WAITING;
-    if (p.killPending !== null) {
-      this.exits.finish(p, p.killPending, !r.done);
-      return;
-    }
-    if (r.done) this.exits.finish(p, r.value === undefined ? NORMAL_EXIT : { kind: 'normal', value: r.value }, false);
-    else {
-      this.dispatching = p;
-      try {
-        this.dispatch(p, r.value);
-      } finally {
-        this.dispatching = null;
       }
     }
   }
