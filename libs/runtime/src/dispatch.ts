@@ -211,7 +211,7 @@ export class Dispatch implements Kernel {
       }
     }
     // Members never dispatched because the group settled early are abandoned too.
-    if (g.settled) g.abandonPending(new YieldAbandonedError(`process ${p.pid}: the ${isRace ? 'race' : 'all'}() settled before this member was dispatched`));
+    if (g.settled) g.abandonRest(() => new YieldAbandonedError(`process ${p.pid}: the ${isRace ? 'race' : 'all'}() settled before this member was dispatched`));
   }
 
   acceptMember(p: Proc, g: Group, i: number, data: unknown, error: unknown): void {
@@ -233,7 +233,7 @@ export class Dispatch implements Kernel {
       } else {
         p.resValue = data;
       }
-      g.abandonPending(new YieldAbandonedError(`process ${p.pid}: ${g.race ? 'lost the race' : 'another member of all() failed'}`));
+      g.abandonRest(() => new YieldAbandonedError(`process ${p.pid}: ${g.race ? 'lost the race' : 'another member of all() failed'}`));
       this.accept(p);
       return;
     }

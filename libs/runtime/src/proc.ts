@@ -49,6 +49,10 @@ export class MemberCtx implements HandlerContext {
     this.state = MEMBER_ABANDONED;
     this.controller?.abort(reason);
   }
+  /** Whether abandoning this member would abort a signal its handler has read. */
+  get watched(): boolean {
+    return this.state === MEMBER_PENDING && this.controller !== null;
+  }
   /** Completed: nobody will abort this member's signal any more. */
   done(): void {
     this.state = MEMBER_DONE;
@@ -76,6 +80,18 @@ export class Group {
   }
   abandonPending(reason: unknown): void {
     for (const m of this.members) m.abandon(reason);
+  }
+  /**
+   * Abandon the members still pending; the reason (an Error, with its stack) is built only if
+   * one of them has a signal to abort: an all() whose members all completed builds none.
+   */
+  abandonRest(reason: () => unknown): void {
+    let r: unknown;
+    for (const m of this.members) {
+      if (m.state !== MEMBER_PENDING) continue;
+      if (m.watched) r ??= reason();
+      m.abandon(r);
+    }
   }
 }
 
