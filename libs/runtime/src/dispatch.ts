@@ -145,7 +145,9 @@ export class Dispatch implements Kernel {
   }
 
   private dispatch(p: Proc, y: unknown): void {
-    if (typeof y !== 'object' || y === null || typeof (y as Command).id !== 'number') {
+    // `id` is read once: with many command classes every read of it is a megamorphic load.
+    const id = typeof y === 'object' && y !== null ? (y as Command).id : undefined;
+    if (typeof id !== 'number') {
       p.resIsError = true;
       p.resError = new BadYieldError(`process ${p.pid} yielded ${yieldedWhat(y)}`);
       p.state = READY;
@@ -156,7 +158,6 @@ export class Dispatch implements Kernel {
     this.dispatched++;
     const tag = p.nextTag++;
     p.pendingCmd = cmd;
-    const id = cmd.id;
     if (id === CoreCommand.All || id === CoreCommand.Race) {
       this.dispatchGroup(p, cmd as Command & { commands: readonly unknown[] }, id === CoreCommand.Race);
       return;
@@ -192,22 +193,23 @@ export class Dispatch implements Kernel {
       const c = cmds[i] as unknown;
       const tag = g.firstTag + i;
       const m = g.members[i]!;
-      if (typeof c !== 'object' || c === null || typeof (c as Command).id !== 'number') {
+      const id = typeof c === 'object' && c !== null ? (c as Command).id : undefined;
+      if (typeof id !== 'number') {
         this.acceptMember(p, g, i, undefined, new BadYieldError(`${isRace ? 'race' : 'all'}() member ${i} is ${describeValue(c)}, not a command`));
         continue;
       }
       if (i > 0) this.dispatched++;
       if (p.host !== null && this.answeredByHost(p, tag, c as Command)) continue;
-      const h = this.registry.get((c as Command).id);
+      const h = this.registry.get(id);
       if (h === undefined) {
         this.unknownCommands++;
-        this.acceptMember(p, g, i, undefined, new UnknownCommandError((c as Command).id));
+        this.acceptMember(p, g, i, undefined, new UnknownCommandError(id));
         continue;
       }
       try {
         h(m, c as Command, tag, p);
       } catch (error) {
-        if (m.state === MEMBER_PENDING) this.acceptMember(p, g, i, undefined, error ?? new NullishFailureError((c as Command).id, 'the handler'));
+        if (m.state === MEMBER_PENDING) this.acceptMember(p, g, i, undefined, error ?? new NullishFailureError(id, 'the handler'));
       }
     }
     // Members never dispatched because the group settled early are abandoned too.
@@ -275,7 +277,8 @@ export class Dispatch implements Kernel {
 
 /** Call a command's release() once its result is delivered; members of all()/race() too. */
 export function release(cmd: Command): void {
-  if (cmd.id === CoreCommand.All || cmd.id === CoreCommand.Race) {
+  const id = cmd.id;
+  if (id === CoreCommand.All || id === CoreCommand.Race) {
     const members = (cmd as Command & { commands?: readonly unknown[] }).commands;
     if (Array.isArray(members)) for (const m of members) if (typeof m === 'object' && m !== null) release(m as Command);
   }
