@@ -14,9 +14,11 @@ const SYNC_STEPS = 64;
  * directly instead of loading `body.next`: every generator function gives its generator objects
  * their own hidden class, so that load sees as many classes as an application has kinds of
  * process (and one more per closure), which makes it polymorphic and sends optimized code back
- * to the interpreter each time a new one shows up. A body that is not a generator object
- * (a stepBody driver, a hand-written iterator) is wrapped once in a generator that delegates to
- * it with `yield*` (see foreignBody).
+ * to the interpreter each time a new one shows up. A body that does not inherit from this
+ * realm's %GeneratorPrototype% (a stepBody driver, a hand-written iterator, a generator of a
+ * vm context) is wrapped once, at its first step, in a generator that delegates to it with
+ * `yield*` (see foreignBody). A generator object whose own `next` was replaced is resumed by
+ * the builtin all the same.
  */
 const GENERATOR_PROTO = Object.getPrototypeOf(function* () {}).prototype as Generator;
 const GENERATOR_NEXT = GENERATOR_PROTO.next as (this: ProcessBody, v: unknown) => IteratorResult<unknown, unknown>;
@@ -87,7 +89,7 @@ export class Dispatch implements Kernel {
     // once instead of once for the loop and again for the step it inlines.
     for (let budget = SYNC_STEPS; ; ) {
       p.state = RUNNING;
-      const body = p.body!;
+      let body = p.body!;
       const delivered = p.pendingCmd;
       p.pendingCmd = null;
       let r: IteratorResult<unknown, unknown>;
@@ -101,17 +103,13 @@ export class Dispatch implements Kernel {
         } else {
           const v = p.resValue;
           p.resValue = undefined;
+          // First step (no command dispatched yet, so no tag taken): a body that is not one of
+          // this realm's generator objects is wrapped once (see foreignBody).
+          if (p.nextTag === 1 && !isPrototypeOf.call(GENERATOR_PROTO, body)) body = p.body = foreignBody(body);
           r = GENERATOR_NEXT.call(body, v);
         }
       } catch (error) {
         this.inBody = null;
-        if (!isPrototypeOf.call(GENERATOR_PROTO, body)) {
-          // Not a generator object: GENERATOR_NEXT refused it before any of its code ran (this
-          // is its first step). Step it again through a generator that delegates to it.
-          p.body = foreignBody(body);
-          p.state = READY;
-          continue;
-        }
         if (delivered !== null) release(delivered);
         p.state = WAITING;
         this.exits.finish(p, p.killPending ?? { kind: 'error', error }, false);

@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { CommandBase, type Command } from '@switchyard/dispatcher';
 import { all, createRuntime, definePlugin, receive, stepBody, type HostAnswer, type ProcessContext, type ProcessHost } from '../src/index.js';
@@ -229,6 +230,18 @@ describe('hosted processes', () => {
     rt.cancel(parked, 'bye');
     expect((await exit).kind).not.toBe('normal');
     expect(returned).toHaveLength(1);
+    await rt.stop();
+  });
+
+  it('drives a generator made in another realm (a vm context); its error ends the process', async () => {
+    const { plugin } = mathPlugin();
+    const rt = createRuntime({ plugins: [plugin] });
+    await rt.start();
+    const guest = runInNewContext('(function* (add) { const x = yield add(1, 2); const y = yield add(x, 10); throw new Error("guest failed at " + y); })') as (
+      add: (a: number, b: number) => Command,
+    ) => Generator<Command, unknown, unknown>;
+    const pid = rt.spawnBody({}, () => guest((a, b) => new Add(a, b)));
+    expect(await rt.wait(pid)).toMatchObject({ kind: 'error', error: { message: 'guest failed at 13' } });
     await rt.stop();
   });
 
