@@ -26,19 +26,36 @@ export type ResultOf<C> = C extends { readonly [resultType]?: infer T } ? T : un
  * One small class for every command class, so `yield*` (which calls next() on it twice) stays
  * monomorphic however many command classes an application has: state kept on the command itself
  * would be read and written through as many hidden classes as there are command classes, and
- * every such access would go megamorphic. It costs one small allocation per `yield*`, far less
- * than a generator object.
+ * every such access would go megamorphic.
+ *
+ * It is also its own iterator result: a sync generator's `yield*` hands the inner iterator's
+ * result object to its caller unchanged, so the first next() returns this object as
+ * `{ value: cmd, done: false }` and the second turns it into `{ value: result, done: true }`.
+ * One allocation per `yield*` instead of three (the iterator and two result objects). The
+ * driver (the runtime, a workflow replay) reads `value` and `done` before it resumes the
+ * generator; a result object kept past the next resume reads as the finished yield.
+ * `done` is `undefined` only before the first next() (the "not yet yielded" state, so the
+ * object has no field besides the two of an iterator result).
  */
 class YieldOnce<T> implements Iterator<Command, T, unknown> {
-  private yielded = false;
-  constructor(private readonly cmd: Command) {}
+  /** The command (first step), then the result: this object is its own iterator result. */
+  declare value: unknown;
+  declare done: boolean | undefined;
+  // Fields assigned here rather than declared with initializers: no field-initializer call per
+  // construction (which unoptimized code pays on every yield*).
+  constructor(cmd: Command) {
+    this.value = cmd;
+    this.done = undefined;
+  }
 
   next(result?: unknown): IteratorResult<Command, T> {
-    if (!this.yielded) {
-      this.yielded = true;
-      return { value: this.cmd, done: false };
+    if (this.done === undefined) {
+      this.done = false;
+      return this as IteratorResult<Command, T>;
     }
-    return { value: result as T, done: true };
+    this.value = result;
+    this.done = true;
+    return this as IteratorResult<Command, T>;
   }
 
   /** The runtime throws a command's error into the process through here. */

@@ -23,6 +23,9 @@ describe('CommandBase', () => {
     const first = g.next();
     expect(first.done).toBe(false);
     expect(first.value).toBe(cmd);
+    // A driver sees a plain iterator result: no other own field.
+    expect(first).toEqual({ value: cmd, done: false });
+    expect(Object.keys(first).sort()).toEqual(['done', 'value']);
     const last = g.next({ name: 'k', hits: 3 });
     expect(last).toEqual({ done: true, value: 'k:3' });
   });

@@ -4,10 +4,35 @@ import { CoreCommand } from './core.js';
 import { BadYieldError, NullishFailureError, YieldAbandonedError } from './errors.js';
 import { DONE, Group, MEMBER_DONE, MEMBER_PENDING, READY, RUNNING, WAITING, type Kernel, type Proc } from './proc.js';
 import type { Scheduler } from './scheduler.js';
-import type { ExitReason, HostAnswer, Runtime } from './types.js';
+import type { ExitReason, HostAnswer, ProcessBody, Runtime } from './types.js';
 
 /** Steps a process may take at once while its handlers complete synchronously. */
 const SYNC_STEPS = 64;
+
+/**
+ * %GeneratorPrototype% and its next()/throw(). The runtime resumes a process body by calling them
+ * directly instead of loading `body.next`: every generator function gives its generator objects
+ * their own hidden class, so that load sees as many classes as an application has kinds of
+ * process (and one more per closure), which makes it polymorphic and sends optimized code back
+ * to the interpreter each time a new one shows up. A body that does not inherit from this
+ * realm's %GeneratorPrototype% (a stepBody driver, a hand-written iterator, a generator of a
+ * vm context) is wrapped once, at its first step, in a generator that delegates to it with
+ * `yield*` (see foreignBody). A generator object whose own `next` was replaced is resumed by
+ * the builtin all the same.
+ */
+const GENERATOR_PROTO = Object.getPrototypeOf(function* () {}).prototype as Generator;
+const GENERATOR_NEXT = GENERATOR_PROTO.next as (this: ProcessBody, v: unknown) => IteratorResult<unknown, unknown>;
+const GENERATOR_THROW = GENERATOR_PROTO.throw as (this: ProcessBody, e: unknown) => IteratorResult<unknown, unknown>;
+const isPrototypeOf = Object.prototype.isPrototypeOf;
+
+/**
+ * A generator that delegates next/throw/return to a body that is not one. `yield*` hands the
+ * body's results through unchanged and forwards throw() and return(); it sends `undefined` to the
+ * body's first next(), which is what the first step of a process sends.
+ */
+function* foreignBody(body: ProcessBody): Generator<Command, unknown, unknown> {
+  return yield* { [Symbol.iterator]: () => body };
+}
 
 /** The exit reason of every process that returns nothing (shared: exit reasons are read-only). */
 const NORMAL_EXIT: ExitReason = Object.freeze({ kind: 'normal', value: undefined });
@@ -61,8 +86,53 @@ export class Dispatch implements Kernel {
    * The process is never re-entered: it resumes only after its handler has returned.
    */
   step(p: Proc): void {
+    // One function for the whole loop (no stepOnce per step): the optimizing compiler builds it
+    // once instead of once for the loop and again for the step it inlines.
     for (let budget = SYNC_STEPS; ; ) {
-      this.stepOnce(p);
+      p.state = RUNNING;
+      let body = p.body!;
+      const delivered = p.pendingCmd;
+      p.pendingCmd = null;
+      let r: IteratorResult<unknown, unknown>;
+      this.inBody = p;
+      try {
+        if (p.resIsError) {
+          const e = p.resError;
+          p.resIsError = false;
+          p.resError = undefined;
+          r = GENERATOR_THROW.call(body, e);
+        } else {
+          const v = p.resValue;
+          p.resValue = undefined;
+          // First step (no command dispatched yet, so no tag taken): a body that is not one of
+          // this realm's generator objects is wrapped once (see foreignBody).
+          if (p.nextTag === 1 && !isPrototypeOf.call(GENERATOR_PROTO, body)) body = p.body = foreignBody(body);
+          r = GENERATOR_NEXT.call(body, v);
+        }
+      } catch (error) {
+        this.inBody = null;
+        if (delivered !== null) release(delivered);
+        p.state = WAITING;
+        this.exits.finish(p, p.killPending ?? { kind: 'error', error }, false);
+        return;
+      }
+      this.inBody = null;
+      if (delivered !== null) release(delivered);
+      p.state = WAITING;
+      if (p.killPending !== null) {
+        this.exits.finish(p, p.killPending, !r.done);
+        return;
+      }
+      if (r.done) {
+        this.exits.finish(p, r.value === undefined ? NORMAL_EXIT : { kind: 'normal', value: r.value }, false);
+        return;
+      }
+      this.dispatching = p;
+      try {
+        this.dispatch(p, r.value);
+      } finally {
+        this.dispatching = null;
+      }
       if (!this.syncReady) return;
       this.syncReady = false;
       if (p.state !== READY) return;
@@ -73,51 +143,10 @@ export class Dispatch implements Kernel {
     }
   }
 
-  private stepOnce(p: Proc): void {
-    p.state = RUNNING;
-    const body = p.body!;
-    const delivered = p.pendingCmd;
-    p.pendingCmd = null;
-    let r: IteratorResult<unknown, unknown>;
-    this.inBody = p;
-    try {
-      if (p.resIsError) {
-        const e = p.resError;
-        p.resIsError = false;
-        p.resError = undefined;
-        r = body.throw(e);
-      } else {
-        const v = p.resValue;
-        p.resValue = undefined;
-        r = body.next(v);
-      }
-    } catch (error) {
-      this.inBody = null;
-      if (delivered !== null) release(delivered);
-      p.state = WAITING;
-      this.exits.finish(p, p.killPending ?? { kind: 'error', error }, false);
-      return;
-    }
-    this.inBody = null;
-    if (delivered !== null) release(delivered);
-    p.state = WAITING;
-    if (p.killPending !== null) {
-      this.exits.finish(p, p.killPending, !r.done);
-      return;
-    }
-    if (r.done) this.exits.finish(p, r.value === undefined ? NORMAL_EXIT : { kind: 'normal', value: r.value }, false);
-    else {
-      this.dispatching = p;
-      try {
-        this.dispatch(p, r.value);
-      } finally {
-        this.dispatching = null;
-      }
-    }
-  }
-
   private dispatch(p: Proc, y: unknown): void {
-    if (typeof y !== 'object' || y === null || typeof (y as Command).id !== 'number') {
+    // `id` is read once: with many command classes every read of it is a megamorphic load.
+    const id = typeof y === 'object' && y !== null ? (y as Command).id : undefined;
+    if (typeof id !== 'number') {
       p.resIsError = true;
       p.resError = new BadYieldError(`process ${p.pid} yielded ${yieldedWhat(y)}`);
       p.state = READY;
@@ -128,7 +157,6 @@ export class Dispatch implements Kernel {
     this.dispatched++;
     const tag = p.nextTag++;
     p.pendingCmd = cmd;
-    const id = cmd.id;
     if (id === CoreCommand.All || id === CoreCommand.Race) {
       this.dispatchGroup(p, cmd as Command & { commands: readonly unknown[] }, id === CoreCommand.Race);
       return;
@@ -164,26 +192,27 @@ export class Dispatch implements Kernel {
       const c = cmds[i] as unknown;
       const tag = g.firstTag + i;
       const m = g.members[i]!;
-      if (typeof c !== 'object' || c === null || typeof (c as Command).id !== 'number') {
+      const id = typeof c === 'object' && c !== null ? (c as Command).id : undefined;
+      if (typeof id !== 'number') {
         this.acceptMember(p, g, i, undefined, new BadYieldError(`${isRace ? 'race' : 'all'}() member ${i} is ${describeValue(c)}, not a command`));
         continue;
       }
       if (i > 0) this.dispatched++;
       if (p.host !== null && this.answeredByHost(p, tag, c as Command)) continue;
-      const h = this.registry.get((c as Command).id);
+      const h = this.registry.get(id);
       if (h === undefined) {
         this.unknownCommands++;
-        this.acceptMember(p, g, i, undefined, new UnknownCommandError((c as Command).id));
+        this.acceptMember(p, g, i, undefined, new UnknownCommandError(id));
         continue;
       }
       try {
         h(m, c as Command, tag, p);
       } catch (error) {
-        if (m.state === MEMBER_PENDING) this.acceptMember(p, g, i, undefined, error ?? new NullishFailureError((c as Command).id, 'the handler'));
+        if (m.state === MEMBER_PENDING) this.acceptMember(p, g, i, undefined, error ?? new NullishFailureError(id, 'the handler'));
       }
     }
     // Members never dispatched because the group settled early are abandoned too.
-    if (g.settled) g.abandonPending(new YieldAbandonedError(`process ${p.pid}: the ${isRace ? 'race' : 'all'}() settled before this member was dispatched`));
+    if (g.settled) g.abandonRest(() => new YieldAbandonedError(`process ${p.pid}: the ${isRace ? 'race' : 'all'}() settled before this member was dispatched`));
   }
 
   acceptMember(p: Proc, g: Group, i: number, data: unknown, error: unknown): void {
@@ -205,7 +234,7 @@ export class Dispatch implements Kernel {
       } else {
         p.resValue = data;
       }
-      g.abandonPending(new YieldAbandonedError(`process ${p.pid}: ${g.race ? 'lost the race' : 'another member of all() failed'}`));
+      g.abandonRest(() => new YieldAbandonedError(`process ${p.pid}: ${g.race ? 'lost the race' : 'another member of all() failed'}`));
       this.accept(p);
       return;
     }
@@ -247,7 +276,8 @@ export class Dispatch implements Kernel {
 
 /** Call a command's release() once its result is delivered; members of all()/race() too. */
 export function release(cmd: Command): void {
-  if (cmd.id === CoreCommand.All || cmd.id === CoreCommand.Race) {
+  const id = cmd.id;
+  if (id === CoreCommand.All || id === CoreCommand.Race) {
     const members = (cmd as Command & { commands?: readonly unknown[] }).commands;
     if (Array.isArray(members)) for (const m of members) if (typeof m === 'object' && m !== null) release(m as Command);
   }

@@ -86,6 +86,10 @@ export class MemberCtx implements HandlerContext {
       runHooks(this.proc.k, hooks, reason);
     }
   }
+  /** Whether abandoning this member would reach a handler: a signal it has read or a hook it registered. */
+  get watched(): boolean {
+    return this.state === MEMBER_PENDING && (this.controller !== null || this.hooks !== null);
+  }
   /** Completed: nobody will abort this member's signal or call its hooks any more. */
   done(): void {
     this.state = MEMBER_DONE;
@@ -114,6 +118,18 @@ export class Group {
   }
   abandonPending(reason: Error): void {
     for (const m of this.members) m.abandon(reason);
+  }
+  /**
+   * Abandon the members still pending; the reason (an Error, with its stack) is built only if
+   * one of them has a signal to abort or abandon hooks to call: an all() whose members all completed builds none.
+   */
+  abandonRest(reason: () => Error): void {
+    let r: Error | undefined;
+    for (const m of this.members) {
+      if (m.state !== MEMBER_PENDING) continue;
+      if (m.watched) m.abandon((r ??= reason()));
+      else m.state = MEMBER_ABANDONED;
+    }
   }
 }
 

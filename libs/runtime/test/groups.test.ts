@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expectTypeOf } from 'vitest';
-import { all, createRuntime, race, receive, type Message } from '../src/index.js';
+import { CommandBase, type ResultReceiver } from '@switchyard/dispatcher';
+import { all, createRuntime, definePlugin, race, receive, type Message } from '../src/index.js';
 import { Boom, Echo, Hold, Later, probePlugin } from './probe.js';
 
 async function started() {
@@ -44,6 +45,52 @@ describe('all()', () => {
     expect(a!.ctx.signal.aborted).toBe(true);
     a!.receiver.completeYield(a!.tag, 'late');
     expect(rt.stats().lateCompletions).toBe(1);
+    await rt.stop();
+  });
+
+  it('aborts the signals pending members read with YIELD_ABANDONED; a completed member keeps its signal', async () => {
+    class Now extends CommandBase<string> {
+      readonly id = 280;
+    }
+    class Watch extends CommandBase<string> {
+      readonly id = 281;
+    }
+    const signals: AbortSignal[] = [];
+    const waiting: { tag: number; r: ResultReceiver }[] = [];
+    const rt = createRuntime({
+      plugins: [
+        definePlugin({
+          name: 'watch',
+          commands: [280, 281],
+          handlers: {
+            280: (ctx, _cmd, tag, r) => {
+              signals.push(ctx.signal);
+              r.completeYield(tag, 'now');
+            },
+            281: (ctx, _cmd, tag, r) => {
+              signals.push(ctx.signal);
+              waiting.push({ tag, r });
+            },
+          },
+        }),
+      ],
+    });
+    await rt.start();
+    const ok = await rt.run(function* () {
+      return yield* all([new Now(), new Now()]);
+    });
+    expect(ok).toEqual(['now', 'now']);
+    expect(signals.map((s) => s.aborted)).toEqual([false, false]);
+    signals.length = 0;
+    const pid = rt.spawn(function* () {
+      return yield* all([new Now(), new Watch(), new Watch()]);
+    });
+    await rt.whenIdle();
+    waiting[0]!.r.completeYield(waiting[0]!.tag, undefined, new Error('watch failed'));
+    expect(await rt.wait(pid)).toMatchObject({ kind: 'error', error: { message: 'watch failed' } });
+    // The member that completed and the one that failed keep their signals; the one in flight is aborted.
+    expect(signals.map((s) => s.aborted)).toEqual([false, false, true]);
+    expect(signals[2]!.reason).toMatchObject({ code: 'YIELD_ABANDONED' });
     await rt.stop();
   });
 

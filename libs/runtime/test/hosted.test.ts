@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { CommandBase, type Command } from '@switchyard/dispatcher';
 import { all, createRuntime, definePlugin, receive, stepBody, type HostAnswer, type ProcessContext, type ProcessHost } from '../src/index.js';
@@ -167,6 +168,80 @@ describe('hosted processes', () => {
     );
     expect(await rt.wait(pid)).toEqual({ kind: 'normal', value: 6 });
     expect(calls).toEqual(['0+1', '1+2', '3+3']);
+    await rt.stop();
+  });
+
+  it('drives a hand-written iterator body: results through its next(), failures through its throw()', async () => {
+    const { plugin } = mathPlugin();
+    const rt = createRuntime({ plugins: [plugin] });
+    await rt.start();
+    const seen: string[] = [];
+    let step = 0;
+    const body = {
+      next(v?: unknown): IteratorResult<Command, unknown> {
+        seen.push(`next ${String(v)}`);
+        step++;
+        if (step === 1) return { done: false, value: new Add(2, 3) };
+        if (step === 2) return { done: false, value: new Fail() };
+        return { done: true, value: 'unreachable' };
+      },
+      throw(e: unknown): IteratorResult<Command, unknown> {
+        seen.push(`throw ${(e as { code?: string }).code}`);
+        return { done: true, value: 'recovered' };
+      },
+      return(v?: unknown): IteratorResult<Command, unknown> {
+        seen.push('return');
+        return { done: true, value: v };
+      },
+    };
+    const pid = rt.spawnBody({}, () => body);
+    expect(await rt.wait(pid)).toEqual({ kind: 'normal', value: 'recovered' });
+    expect(seen).toEqual(['next undefined', 'next 5', 'throw NOPE']);
+    await rt.stop();
+  });
+
+  it('a hand-written iterator body that throws on its first step ends with that error; one ended from outside gets return()', async () => {
+    const rt = createRuntime();
+    await rt.start();
+    const boom = new TypeError('not ready');
+    const failing = rt.spawnBody({}, () => ({
+      next: () => {
+        throw boom;
+      },
+      throw: (e: unknown) => {
+        throw e;
+      },
+      return: (v?: unknown) => ({ done: true, value: v }),
+    }));
+    expect(await rt.wait(failing)).toEqual({ kind: 'error', error: boom });
+    const returned: unknown[] = [];
+    const parked = rt.spawnBody({}, () => ({
+      next: () => ({ done: false, value: receive() }),
+      throw: (e: unknown) => {
+        throw e;
+      },
+      return: (v?: unknown) => {
+        returned.push(v);
+        return { done: true, value: v };
+      },
+    }));
+    await rt.whenIdle();
+    const exit = rt.wait(parked);
+    rt.cancel(parked, 'bye');
+    expect((await exit).kind).not.toBe('normal');
+    expect(returned).toHaveLength(1);
+    await rt.stop();
+  });
+
+  it('drives a generator made in another realm (a vm context); its error ends the process', async () => {
+    const { plugin } = mathPlugin();
+    const rt = createRuntime({ plugins: [plugin] });
+    await rt.start();
+    const guest = runInNewContext('(function* (add) { const x = yield add(1, 2); const y = yield add(x, 10); throw new Error("guest failed at " + y); })') as (
+      add: (a: number, b: number) => Command,
+    ) => Generator<Command, unknown, unknown>;
+    const pid = rt.spawnBody({}, () => guest((a, b) => new Add(a, b)));
+    expect(await rt.wait(pid)).toMatchObject({ kind: 'error', error: { message: 'guest failed at 13' } });
     await rt.stop();
   });
 

@@ -2,7 +2,8 @@
  * A/B of the command object's shape, in one process so that machine load hits every variant
  * alike: (1) the old CommandBase, `private state = 0` as a field initializer; (2) the same state
  * assigned in the constructor; (3) no state on the command: `[Symbol.iterator]()` returns a small
- * iterator object of one class (what libs/dispatcher now does). Each is driven like the floor (a
+ * iterator object of one class, which returns a fresh result object per step; (4) the same
+ * iterator as its own result object (what libs/dispatcher now does: one object per `yield*`). Each is driven like the floor (a
  * generator, `yield*`, a Map of handlers), first with one command class ("clean"), then with ten
  * command classes in rotation (what an application's many plugins produce).
  */
@@ -67,6 +68,31 @@ abstract class Stateless {
   }
 }
 
+/** The iterator is its own iterator result (a sync `yield*` passes the inner result through): one object per `yield*`. */
+class SelfResult implements Iterator<Cmd, number, unknown> {
+  value: unknown;
+  done: boolean | undefined = undefined;
+  constructor(cmd: Cmd) {
+    this.value = cmd;
+  }
+  next(result?: unknown): IteratorResult<Cmd, number> {
+    if (this.done === undefined) {
+      this.done = false;
+      return this as IteratorResult<Cmd, number>;
+    }
+    this.value = result;
+    this.done = true;
+    return this as IteratorResult<Cmd, number>;
+  }
+}
+
+abstract class StatelessSelf {
+  abstract readonly id: number;
+  [Symbol.iterator](): Iterator<Cmd, number, unknown> {
+    return new SelfResult(this as unknown as Cmd);
+  }
+}
+
 type Ctor = new (value: number) => Cmd & Iterable<Cmd>;
 
 /** Ten subclasses of `Base`, with different own fields (so different shapes), ids 0..9. */
@@ -120,7 +146,8 @@ export async function runCommandAb(n = 50_000, rounds = 21): Promise<string> {
   const variants: [string, Ctor[]][] = [
     ['field initializer (old)', tenClasses(FieldInit)],
     ['constructor assignment', tenClasses(CtorInit)],
-    ['no state: YieldOnce iterator (new)', tenClasses(Stateless)],
+    ['no state: YieldOnce iterator + two result objects', tenClasses(Stateless)],
+    ['no state: YieldOnce is its own result (new)', tenClasses(StatelessSelf)],
   ];
   const FLOOR = 'FLOOR: object literals';
   const clean: RoundCase[] = [{ name: FLOOR, run: literalFloor }, ...variants.map(([name, cs]) => ({ name, run: driver(cs.slice(0, 1)) }))];
