@@ -26,6 +26,9 @@ const SLACK = 2 * SLOTS;
 /** Sequence numbers stay int32 (links) and small integers: past this, the mailbox renumbers (compacts). */
 const SEQ_LIMIT = 2 ** 30;
 
+/** Slots of the first chunk of a fresh mailbox; it grows ×4 as written, up to SLOTS (exact sizes, no slack). */
+const FIRST = 8;
+
 type Chunk = unknown[];
 
 /** One topic's messages: sequence numbers of its oldest and newest (each links to the next). A FIFO taken only at its head. */
@@ -82,9 +85,11 @@ export class Mailbox {
     return Math.max(0, this.capacity - this.user);
   }
 
-  /** Message slots of storage held (the first chunk, grown as written, counts whole): 0 when empty. */
+  /** Message slots of storage held (chunks, the spare included): 0 when empty. */
   get slots(): number {
-    return ((this.chunks?.length ?? 0) + (this.spare === null ? 0 : 1)) * SLOTS;
+    let n = this.spare === null ? 0 : SLOTS;
+    if (this.chunks !== null) for (const c of this.chunks) n += c.length / STRIDE;
+    return n;
   }
 
   /** Queue a message. It has a sender (`from`) or is a plugin's tracked delivery (`onTaken`), never both. */
@@ -174,16 +179,16 @@ export class Mailbox {
     let c = this.last;
     if (c === null) {
       // A fresh mailbox: the first chunk grows as it is written, so a short queue costs a short array.
-      c = [];
+      c = new Array<unknown>(FIRST * STRIDE);
       this.chunks = [c];
       this.head = s;
-      if (this.topics !== null) this.links = [new Int32Array(SLOTS)];
+      if (this.topics !== null) this.links = [new Int32Array(FIRST)];
     } else if (o === 0) {
       c = this.spare ?? new Array<unknown>(SLOTS * STRIDE);
       this.spare = null;
       this.chunks!.push(c);
       this.links?.push(new Int32Array(SLOTS));
-    }
+    } else if (o >= c.length) this.grow(c);
     this.last = c;
     c[o] = topic;
     c[o + 1] = payload;
@@ -196,6 +201,18 @@ export class Mailbox {
         this.link(q.tail, s);
         q.tail = s;
       }
+    }
+  }
+
+  /** Grow the first chunk (the only one while it grows) and its link column ×4. */
+  private grow(c: Chunk): void {
+    const n = Math.min(SLOTS, (c.length / STRIDE) * 4);
+    c.length = n * STRIDE;
+    const links = this.links;
+    if (links !== null) {
+      const l = new Int32Array(n);
+      l.set(links[0]!);
+      links[0] = l;
     }
   }
 
@@ -270,7 +287,7 @@ export class Mailbox {
     this.topics = topics;
     const chunks = this.chunks;
     if (chunks === null) return topics;
-    const links = (this.links = chunks.map(() => new Int32Array(SLOTS)));
+    const links = (this.links = chunks.map((c) => new Int32Array(c.length / STRIDE)));
     // The link of each message is written when the next of its topic is found: one pass, one Map lookup per message.
     const first = this.head >>> SHIFT;
     let s = this.head;
