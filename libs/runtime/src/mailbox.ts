@@ -4,32 +4,107 @@ import { EVENTS_TOPIC, type MailboxOverflow, type Message, type Pid } from './ty
 export type OnTaken = (taken: boolean) => void;
 
 /*
- * Storage. Queued messages live in chunks: plain arrays of SLOTS messages, three elements each
- * (topic, payload, and the sender's PID or the plugin's onTaken: a message has at most one of
- * them), so a waiting message is no heap object of its own. A backlog of a million costs a
- * thousand arrays for the garbage collector to copy and mark, not a million objects, and 24 bytes
- * a message instead of a node's 80. The `Message` a receive() returns is made when it is taken
- * (it dies young).
+ * Storage. Queued messages live in chunks of SLOTS messages kept as columns, so a waiting message
+ * is no heap object of its own and costs the garbage collector as little as it can:
+ *   - payloads: one array element per message;
+ *   - topics: a number per message in a Uint16Array (outside the JS heap) naming one of the
+ *     chunk's few topics; a chunk that sees more than NAMES topics keeps them per slot instead;
+ *   - senders: the sender's PID or the plugin's onTaken (a message has at most one of them), a
+ *     column made on the first message that has one;
+ *   - links, once the topic index exists: the sequence number of the next message of the same
+ *     topic (an Int32Array).
+ * A backlog of a million from outside any process (no sender) is a thousand chunks holding 8 MB
+ * of references plus 2 MB of numbers, where a node per message was 80 MB of objects; with
+ * senders, 16 MB. The `Message` a receive() returns is made when it is taken (it dies young).
  *
  * Every message gets a sequence number; message `s` sits in slot `s % SLOTS` of chunk
- * `s / SLOTS`. A slot whose topic is `undefined` is empty: taken out of order (a tombstone). Once
- * the topic index exists, each chunk has a link column (an Int32Array, outside the JS heap): the
- * sequence number of the next message of the same topic.
+ * `s / SLOTS`. A slot whose topic is `undefined` is empty: taken out of order (a tombstone).
  */
 const SHIFT = 10;
 const SLOTS = 1 << SHIFT;
 const MASK = SLOTS - 1;
-/** Elements per slot: topic, payload, sender (PID or onTaken). */
-const STRIDE = 3;
+/** Slots of the first chunk of a fresh mailbox; it grows ×4 as written, up to SLOTS. */
+const FIRST = 8;
+/** Topics a chunk numbers; past this many it keeps a topic per slot. */
+const NAMES = 8;
 /** Tombstones allowed beyond the live count before the live messages are copied together. */
 const SLACK = 2 * SLOTS;
 /** Sequence numbers stay int32 (links) and small integers: past this, the mailbox renumbers (compacts). */
 const SEQ_LIMIT = 2 ** 30;
 
-/** Slots of the first chunk of a fresh mailbox; it grows ×4 as written, up to SLOTS (exact sizes, no slack). */
-const FIRST = 8;
+class Chunk {
+  /** The payload of each slot. */
+  p: unknown[];
+  /** The topic of each slot as an index into `names`; 0 is an empty slot. Unused once `tcol` exists. */
+  t: Uint16Array;
+  /** The chunk's topics; `names[0]` is undefined (an empty slot). */
+  readonly names: (string | undefined)[] = [undefined];
+  /** The topic of each slot, once the chunk has seen more than NAMES topics. */
+  tcol: (string | undefined)[] | null = null;
+  /** The sender (PID) or onTaken of each slot; made on the first message that has one. */
+  s: unknown[] | null = null;
+  /** The next message of the same topic, per slot, while the topic index exists. */
+  links: Int32Array | null;
 
-type Chunk = unknown[];
+  constructor(n: number, indexed: boolean) {
+    this.p = new Array<unknown>(n);
+    this.t = new Uint16Array(n);
+    this.links = indexed ? new Int32Array(n) : null;
+  }
+
+  topic(i: number): string | undefined {
+    return this.tcol === null ? this.names[this.t[i]!] : this.tcol[i];
+  }
+
+  write(i: number, topic: string, payload: unknown, sender: unknown): void {
+    this.p[i] = payload;
+    if (sender !== undefined) (this.s ??= new Array<unknown>(this.t.length))[i] = sender;
+    const tcol = this.tcol;
+    if (tcol !== null) {
+      tcol[i] = topic;
+      return;
+    }
+    const names = this.names;
+    let k = 1;
+    while (k < names.length && names[k] !== topic) k++;
+    if (k === names.length) {
+      if (k > NAMES) {
+        // Many topics: keep them per slot from now on.
+        const n = this.t.length;
+        const col = new Array<string | undefined>(n);
+        for (let j = 0; j < n; j++) col[j] = names[this.t[j]!];
+        col[i] = topic;
+        this.tcol = col;
+        return;
+      }
+      names.push(topic);
+    }
+    this.t[i] = k;
+  }
+
+  clear(i: number): void {
+    if (this.tcol === null) this.t[i] = 0;
+    else this.tcol[i] = undefined;
+    this.p[i] = undefined;
+    if (this.s !== null) this.s[i] = undefined;
+  }
+
+  /** Four times the slots (up to SLOTS): the first chunk, as it fills. */
+  grow(): void {
+    const n = Math.min(SLOTS, this.t.length * 4);
+    this.p.length = n;
+    const t = new Uint16Array(n);
+    t.set(this.t);
+    this.t = t;
+    if (this.tcol !== null) this.tcol.length = n;
+    if (this.s !== null) this.s.length = n;
+    if (this.links !== null) {
+      const l = new Int32Array(n);
+      l.set(this.links);
+      this.links = l;
+    }
+  }
+}
 
 /** One topic's messages: sequence numbers of its oldest and newest (each links to the next). A FIFO taken only at its head. */
 interface TopicQueue {
@@ -52,8 +127,6 @@ interface TopicQueue {
 export class Mailbox {
   /** The chunks from the one holding the oldest message (`head`) to the one written last; null when empty. */
   private chunks: Chunk[] | null = null;
-  /** The link column of each chunk, while the index exists and messages wait. */
-  private links: Int32Array[] | null = null;
   /** The chunk written last (the last of `chunks`). */
   private last: Chunk | null = null;
   /** A full-size chunk the head has left, kept for the tail to reuse while the mailbox is not empty. */
@@ -88,7 +161,7 @@ export class Mailbox {
   /** Message slots of storage held (chunks, the spare included): 0 when empty. */
   get slots(): number {
     let n = this.spare === null ? 0 : SLOTS;
-    if (this.chunks !== null) for (const c of this.chunks) n += c.length / STRIDE;
+    if (this.chunks !== null) for (const c of this.chunks) n += c.t.length;
     return n;
   }
 
@@ -118,11 +191,11 @@ export class Mailbox {
       s = q.head;
       c = chunks[(s >>> SHIFT) - (this.head >>> SHIFT)]!;
     }
-    const o = (s & MASK) * STRIDE;
-    const t = c[o] as string;
-    const payload = c[o + 1];
-    const sender = c[o + 2];
-    this.remove(s, c, o, t, sender);
+    const i = s & MASK;
+    const t = c.topic(i)!;
+    const payload = c.p[i];
+    const sender = c.s === null ? undefined : c.s[i];
+    this.remove(s, c, i, t, sender);
     if (typeof sender === 'function') {
       (sender as OnTaken)(true);
       return { topic: t, payload };
@@ -137,12 +210,12 @@ export class Mailbox {
     const first = this.head >>> SHIFT;
     for (let s = this.head; s < this.tail; s++) {
       const c = chunks[(s >>> SHIFT) - first]!;
-      const o = (s & MASK) * STRIDE;
-      const t = c[o] as string | undefined;
+      const i = s & MASK;
+      const t = c.topic(i);
       if (t === undefined || t === EVENTS_TOPIC) continue;
       // It is the head of its topic queue: every older message waiting is a system message.
-      const sender = c[o + 2];
-      this.remove(s, c, o, t, sender);
+      const sender = c.s === null ? undefined : c.s[i];
+      this.remove(s, c, i, t, sender);
       if (typeof sender === 'function') (sender as OnTaken)(false);
       return true;
     }
@@ -161,9 +234,9 @@ export class Mailbox {
     const first = head >>> SHIFT;
     for (let s = head; s < tail; s++) {
       const c = chunks[(s >>> SHIFT) - first]!;
-      const o = (s & MASK) * STRIDE;
-      const sender = c[o + 2];
-      if (c[o] === undefined || typeof sender !== 'function') continue;
+      const i = s & MASK;
+      const sender = c.s === null ? undefined : c.s[i];
+      if (typeof sender !== 'function' || c.topic(i) === undefined) continue;
       try {
         (sender as OnTaken)(false);
       } catch {
@@ -175,61 +248,43 @@ export class Mailbox {
   /** Write a message at the tail (and in the index, when there is one). */
   private append(topic: string, payload: unknown, sender: unknown): void {
     const s = this.tail++;
-    const o = (s & MASK) * STRIDE;
+    const i = s & MASK;
+    const topics = this.topics;
     let c = this.last;
     if (c === null) {
-      // A fresh mailbox: the first chunk grows as it is written, so a short queue costs a short array.
-      c = new Array<unknown>(FIRST * STRIDE);
+      // A fresh mailbox: the first chunk grows as it is written, so a short queue costs short columns.
+      c = new Chunk(FIRST, topics !== null);
       this.chunks = [c];
       this.head = s;
-      if (this.topics !== null) this.links = [new Int32Array(FIRST)];
-    } else if (o === 0) {
-      c = this.spare ?? new Array<unknown>(SLOTS * STRIDE);
+    } else if (i === 0) {
+      c = this.spare;
       this.spare = null;
+      if (c === null) c = new Chunk(SLOTS, topics !== null);
+      else if (topics !== null && c.links === null) c.links = new Int32Array(SLOTS);
       this.chunks!.push(c);
-      this.links?.push(new Int32Array(SLOTS));
-    } else if (o >= c.length) this.grow(c);
+    } else if (i >= c.t.length) c.grow();
     this.last = c;
-    c[o] = topic;
-    c[o + 1] = payload;
-    c[o + 2] = sender;
-    const topics = this.topics;
+    c.write(i, topic, payload, sender);
     if (topics !== null) {
       const q = topics.get(topic);
       if (q === undefined) topics.set(topic, { head: s, tail: s });
       else {
-        this.link(q.tail, s);
+        const p = q.tail;
+        this.chunks![(p >>> SHIFT) - (this.head >>> SHIFT)]!.links![p & MASK] = s;
         q.tail = s;
       }
     }
   }
 
-  /** Grow the first chunk (the only one while it grows) and its link column ×4. */
-  private grow(c: Chunk): void {
-    const n = Math.min(SLOTS, (c.length / STRIDE) * 4);
-    c.length = n * STRIDE;
-    const links = this.links;
-    if (links !== null) {
-      const l = new Int32Array(n);
-      l.set(links[0]!);
-      links[0] = l;
-    }
-  }
-
-  /** Record that message `next` follows message `s` in its topic. */
-  private link(s: number, next: number): void {
-    this.links![(s >>> SHIFT) - (this.head >>> SHIFT)]![s & MASK] = next;
-  }
-
-  /** Take message `s` (slot `o` of chunk `c`, topic `t`) out: the head of its topic queue. */
-  private remove(s: number, c: Chunk, o: number, t: string, sender: unknown): void {
+  /** Take message `s` (slot `i` of chunk `c`, topic `t`) out: the head of its topic queue. */
+  private remove(s: number, c: Chunk, i: number, t: string, sender: unknown): void {
     const topics = this.topics;
     if (topics !== null) {
       const q = topics.get(t)!;
       if (q.tail === s) topics.delete(t);
-      else q.head = this.links![(s >>> SHIFT) - (this.head >>> SHIFT)]![s & MASK]!;
+      else q.head = c.links![i]!;
     }
-    c[o] = c[o + 1] = c[o + 2] = undefined;
+    c.clear(i);
     if (t !== EVENTS_TOPIC) this.user--;
     if (typeof sender === 'function') this.tracked--;
     if (--this.size === 0) this.release();
@@ -243,14 +298,13 @@ export class Mailbox {
     let c = chunks[0]!;
     let s = this.head + 1;
     for (;;) {
-      const o = (s & MASK) * STRIDE;
-      if (o === 0) {
+      const i = s & MASK;
+      if (i === 0) {
         chunks.shift();
-        this.links?.shift();
         this.spare ??= c;
         c = chunks[0]!;
       }
-      if (c[o] !== undefined) break;
+      if (c.topic(i) !== undefined) break;
       s++;
       this.dead--;
     }
@@ -259,7 +313,7 @@ export class Mailbox {
 
   /** No message waits: let go of every chunk and start numbering again. The index (empty) stays. */
   private release(): void {
-    this.chunks = this.links = this.last = this.spare = null;
+    this.chunks = this.last = this.spare = null;
     this.head = this.tail = this.dead = this.size = this.user = this.tracked = 0;
   }
 
@@ -268,16 +322,16 @@ export class Mailbox {
     const chunks = this.chunks;
     const head = this.head;
     const tail = this.tail;
-    this.chunks = this.links = this.last = this.spare = null;
+    this.chunks = this.last = this.spare = null;
     this.head = this.tail = this.dead = 0;
     if (this.topics !== null) this.topics = new Map();
     if (chunks === null) return;
     const first = head >>> SHIFT;
     for (let s = head; s < tail; s++) {
       const c = chunks[(s >>> SHIFT) - first]!;
-      const o = (s & MASK) * STRIDE;
-      const t = c[o] as string | undefined;
-      if (t !== undefined) this.append(t, c[o + 1], c[o + 2]);
+      const i = s & MASK;
+      const t = c.topic(i);
+      if (t !== undefined) this.append(t, c.p[i], c.s === null ? undefined : c.s[i]);
     }
   }
 
@@ -287,21 +341,21 @@ export class Mailbox {
     this.topics = topics;
     const chunks = this.chunks;
     if (chunks === null) return topics;
-    const links = (this.links = chunks.map((c) => new Int32Array(c.length / STRIDE)));
-    // The link of each message is written when the next of its topic is found: one pass, one Map lookup per message.
+    for (const c of chunks) c.links = new Int32Array(c.t.length);
+    // One pass: the link of each message is written when the next of its topic is found.
     const first = this.head >>> SHIFT;
     let s = this.head;
     for (let k = 0; k < chunks.length; k++) {
       const c = chunks[k]!;
       const end = Math.min(this.tail, (s | MASK) + 1);
       for (; s < end; s++) {
-        const t = c[(s & MASK) * STRIDE] as string | undefined;
+        const t = c.topic(s & MASK);
         if (t === undefined) continue;
         const q = topics.get(t);
         if (q === undefined) topics.set(t, { head: s, tail: s });
         else {
           const p = q.tail;
-          links[(p >>> SHIFT) - first]![p & MASK] = s;
+          chunks[(p >>> SHIFT) - first]!.links![p & MASK] = s;
           q.tail = s;
         }
       }
