@@ -139,6 +139,14 @@ export class Mailbox {
   private dead = 0;
   /** Waiting messages that carry an onTaken. */
   private tracked = 0;
+  /**
+   * A lone message is kept here, not in a chunk (while `chunks` is null and size is 1): a process
+   * that takes each message soon after it arrives (a request/reply loop) allocates no storage.
+   * The second message moves it into a chunk.
+   */
+  private t0: string | undefined = undefined;
+  private p0: unknown = undefined;
+  private s0: unknown = undefined;
   private topics: Map<string, TopicQueue> | null = null;
   /** Messages other than system ones: what the capacity bounds. */
   private user = 0;
@@ -158,7 +166,7 @@ export class Mailbox {
     return Math.max(0, this.capacity - this.user);
   }
 
-  /** Message slots of storage held (chunks, the spare included): 0 when empty. */
+  /** Message slots of storage held (chunks, the spare included): 0 when empty or holding a lone message. */
   get slots(): number {
     let n = this.spare === null ? 0 : SLOTS;
     if (this.chunks !== null) for (const c of this.chunks) n += c.t.length;
@@ -167,11 +175,17 @@ export class Mailbox {
 
   /** Queue a message. It has a sender (`from`) or is a plugin's tracked delivery (`onTaken`), never both. */
   push(topic: string, payload: unknown, from: Pid | undefined, onTaken: OnTaken | null, system: boolean): void {
-    if (this.tail === SEQ_LIMIT) this.compact();
-    if (onTaken !== null) {
-      this.append(topic, payload, onTaken);
-      this.tracked++;
-    } else this.append(topic, payload, from);
+    const sender = onTaken ?? from;
+    if (this.size === 0) {
+      this.t0 = topic;
+      this.p0 = payload;
+      this.s0 = sender;
+    } else {
+      if (this.chunks === null) this.spill();
+      else if (this.tail === SEQ_LIMIT) this.compact();
+      this.append(topic, payload, sender);
+    }
+    if (onTaken !== null) this.tracked++;
     this.size++;
     if (!system) this.user++;
   }
@@ -179,7 +193,18 @@ export class Mailbox {
   /** The oldest message (of `topic`, when given), removed; undefined when there is none. */
   take(topic?: string): Message | undefined {
     const chunks = this.chunks;
-    if (chunks === null) return undefined;
+    if (chunks === null) {
+      const t = this.t0;
+      if (t === undefined || (topic !== undefined && topic !== t)) return undefined;
+      const payload = this.p0;
+      const sender = this.s0;
+      this.removeLone(t, sender);
+      if (typeof sender === 'function') {
+        (sender as OnTaken)(true);
+        return { topic: t, payload };
+      }
+      return sender === undefined ? { topic: t, payload } : { topic: t, payload, from: sender as Pid };
+    }
     let s: number;
     let c: Chunk;
     if (topic === undefined) {
@@ -206,7 +231,14 @@ export class Mailbox {
   /** Drop the oldest non-system message to make room (dropOldest). False when only system messages wait. */
   evictOldest(): boolean {
     const chunks = this.chunks;
-    if (chunks === null || this.user === 0) return false;
+    if (this.user === 0) return false;
+    if (chunks === null) {
+      // The lone message is not a system one (user > 0).
+      const sender = this.s0;
+      this.removeLone(this.t0!, sender);
+      if (typeof sender === 'function') (sender as OnTaken)(false);
+      return true;
+    }
     const first = this.head >>> SHIFT;
     for (let s = this.head; s < this.tail; s++) {
       const c = chunks[(s >>> SHIFT) - first]!;
@@ -228,9 +260,18 @@ export class Mailbox {
     const head = this.head;
     const tail = this.tail;
     const tracked = this.tracked;
+    const lone = this.s0;
     this.release();
     this.topics = null;
-    if (chunks === null || tracked === 0) return;
+    if (tracked === 0) return;
+    if (chunks === null) {
+      try {
+        (lone as OnTaken)(false);
+      } catch {
+        // A plugin's credit callback must not break the exit of a process.
+      }
+      return;
+    }
     const first = head >>> SHIFT;
     for (let s = head; s < tail; s++) {
       const c = chunks[(s >>> SHIFT) - first]!;
@@ -243,6 +284,23 @@ export class Mailbox {
         // A plugin's credit callback must not break the exit of a process.
       }
     }
+  }
+
+  /** A second message arrives: the lone one moves into a chunk first. */
+  private spill(): void {
+    const t = this.t0!;
+    const p = this.p0;
+    const sender = this.s0;
+    this.t0 = this.p0 = this.s0 = undefined;
+    this.append(t, p, sender);
+  }
+
+  /** Take the lone message out. */
+  private removeLone(t: string, sender: unknown): void {
+    this.t0 = this.p0 = this.s0 = undefined;
+    this.size = 0;
+    if (t !== EVENTS_TOPIC) this.user--;
+    if (typeof sender === 'function') this.tracked--;
   }
 
   /** Write a message at the tail (and in the index, when there is one). */
@@ -314,6 +372,7 @@ export class Mailbox {
   /** No message waits: let go of every chunk and start numbering again. The index (empty) stays. */
   private release(): void {
     this.chunks = this.last = this.spare = null;
+    this.t0 = this.p0 = this.s0 = undefined;
     this.head = this.tail = this.dead = this.size = this.user = this.tracked = 0;
   }
 
