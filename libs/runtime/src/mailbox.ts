@@ -35,7 +35,7 @@ const SEQ_LIMIT = 2 ** 30;
 class Chunk {
   /** The payload of each slot. */
   p: unknown[];
-  /** The topic of each slot as an index into `names`; 0 is an empty slot. Unused once `tcol` exists. */
+  /** The topic of each slot as an index into `names`; 0 is an empty slot (once `tcol` exists, 1 marks a full one). */
   t: Uint16Array;
   /** The chunk's topics; `names[0]` is undefined (an empty slot). */
   readonly names: (string | undefined)[] = [undefined];
@@ -62,6 +62,7 @@ class Chunk {
     const tcol = this.tcol;
     if (tcol !== null) {
       tcol[i] = topic;
+      this.t[i] = 1;
       return;
     }
     const names = this.names;
@@ -75,6 +76,7 @@ class Chunk {
         for (let j = 0; j < n; j++) col[j] = names[this.t[j]!];
         col[i] = topic;
         this.tcol = col;
+        this.t[i] = 1;
         return;
       }
       names.push(topic);
@@ -83,8 +85,8 @@ class Chunk {
   }
 
   clear(i: number): void {
-    if (this.tcol === null) this.t[i] = 0;
-    else this.tcol[i] = undefined;
+    this.t[i] = 0;
+    if (this.tcol !== null) this.tcol[i] = undefined;
     this.p[i] = undefined;
     if (this.s !== null) this.s[i] = undefined;
   }
@@ -362,7 +364,7 @@ export class Mailbox {
         this.spare ??= c;
         c = chunks[0]!;
       }
-      if (c.topic(i) !== undefined) break;
+      if (c.t[i] !== 0) break;
       s++;
       this.dead--;
     }
