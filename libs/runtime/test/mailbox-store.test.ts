@@ -11,7 +11,9 @@ import { EVENTS_TOPIC, type Message } from '../src/types.js';
 
 interface Ref {
   topic: string;
-  payload: number;
+  payload: number | undefined;
+  /** Arrival number (what onTaken reports). */
+  n: number;
   from?: string;
   tracked: boolean;
 }
@@ -21,9 +23,11 @@ type Op =
   | { kind: 'take'; topic: string | undefined; count: number }
   | { kind: 'evict'; count: number };
 
-const TOPICS = ['a', 'b', 'c', EVENTS_TOPIC];
+const FEW = ['a', 'b', 'c', EVENTS_TOPIC];
+// More topics than a chunk numbers (8): chunks switch to a topic per slot.
+const MANY = [...FEW, ...Array.from({ length: 10 }, (_, i) => `t${i}`)];
 
-const opArb: fc.Arbitrary<Op> = fc.oneof(
+const opsOf = (TOPICS: string[]): fc.Arbitrary<Op> => fc.oneof(
   fc.record({
     kind: fc.constant('push' as const),
     topic: fc.constantFrom(...TOPICS),
@@ -38,11 +42,12 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   }),
   fc.record({ kind: fc.constant('evict' as const), count: fc.integer({ min: 1, max: 50 }) }),
 );
+const opArb = fc.oneof(fc.array(opsOf(FEW), { minLength: 1, maxLength: 25 }), fc.array(opsOf(MANY), { minLength: 1, maxLength: 25 }));
 
 describe('mailbox storage against a plain queue', () => {
   it('keeps arrival order, topic order, counts and onTaken reports through chunk boundaries, tombstones and compaction', () => {
     fc.assert(
-      fc.property(fc.array(opArb, { minLength: 1, maxLength: 25 }), fc.boolean(), (ops, discardAtEnd) => {
+      fc.property(opArb, fc.boolean(), (ops, discardAtEnd) => {
         const mb = new Mailbox(Infinity, 'error');
         const ref: Ref[] = [];
         const reports: string[] = [];
@@ -61,8 +66,10 @@ describe('mailbox storage against a plain queue', () => {
             for (let k = 0; k < op.count; k++) {
               const n = next++;
               const from = op.from && !op.tracked ? `{local|${n}}` : undefined;
-              ref.push(from === undefined ? { topic: op.topic, payload: n, tracked: op.tracked } : { topic: op.topic, payload: n, from, tracked: op.tracked });
-              mb.push(op.topic, n, from, op.tracked ? onTaken(n) : null, op.topic === EVENTS_TOPIC);
+              // Every seventh payload is undefined: a slot's emptiness does not depend on its payload.
+              const payload = n % 7 === 3 ? undefined : n;
+              ref.push(from === undefined ? { topic: op.topic, payload, n, tracked: op.tracked } : { topic: op.topic, payload, n, from, tracked: op.tracked });
+              mb.push(op.topic, payload, from, op.tracked ? onTaken(n) : null, op.topic === EVENTS_TOPIC);
             }
           } else if (op.kind === 'take') {
             for (let k = 0; k < op.count; k++) {
@@ -74,7 +81,7 @@ describe('mailbox storage against a plain queue', () => {
               }
               const msg: Message = want.from === undefined ? { topic: want.topic, payload: want.payload } : { topic: want.topic, payload: want.payload, from: want.from };
               expect(got).toEqual(msg);
-              if (want.tracked) expected.push(`${want.payload}:true`);
+              if (want.tracked) expected.push(`${want.n}:true`);
             }
           } else {
             for (let k = 0; k < op.count; k++) {
@@ -82,7 +89,7 @@ describe('mailbox storage against a plain queue', () => {
               expect(mb.evictOldest()).toBe(i >= 0);
               if (i < 0) break;
               const [gone] = ref.splice(i, 1);
-              if (gone!.tracked) expected.push(`${gone!.payload}:false`);
+              if (gone!.tracked) expected.push(`${gone!.n}:false`);
             }
           }
           expect(mb.size).toBe(ref.length);
@@ -94,13 +101,15 @@ describe('mailbox storage against a plain queue', () => {
         }
         if (discardAtEnd) {
           mb.discard();
-          for (const m of ref) if (m.tracked) expected.push(`${m.payload}:false`);
+          for (const m of ref) if (m.tracked) expected.push(`${m.n}:false`);
           ref.length = 0;
         } else {
           // Drain in arrival order: tombstones are stepped over.
           for (const want of ref.splice(0)) {
-            expect(mb.take()?.payload).toBe(want.payload);
-            if (want.tracked) expected.push(`${want.payload}:true`);
+            const got = mb.take();
+            expect(got?.topic).toBe(want.topic);
+            expect(got?.payload).toBe(want.payload);
+            if (want.tracked) expected.push(`${want.n}:true`);
           }
           expect(mb.take()).toBeUndefined();
         }
@@ -108,7 +117,7 @@ describe('mailbox storage against a plain queue', () => {
         expect(mb.size).toBe(0);
         expect(mb.slots).toBe(0);
       }),
-      { numRuns: 60 },
+      { numRuns: 80 },
     );
   });
 });
@@ -209,6 +218,33 @@ describe('mailbox storage edges', () => {
     const bs = Array.from({ length: 1000 }, (_, k) => 9000 + k).filter((i) => i % 4 !== 0);
     expect(rest).toEqual([...as.filter((i) => i < 9000), ...[...as.filter((i) => i >= 9000), ...bs].sort((x, y) => x - y), 'late']);
     expect(reports).toEqual(as);
+  });
+
+  it('chunks with more topics than they number keep a topic per slot, through growth, gaps and reuse', () => {
+    const mb = new Mailbox(Infinity, 'error');
+    const topicOf = (i: number) => `t${i % 20}`;
+    const waiting: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (let i = round * 3000; i < (round + 1) * 3000; i++) {
+        mb.push(topicOf(i), i, undefined, null, false);
+        waiting.push(i);
+      }
+      // Take every message of t3 and t7 (gaps everywhere), then half of what is left in order.
+      for (const t of ['t3', 't7']) {
+        for (let m = mb.take(t); m !== undefined; m = mb.take(t)) {
+          expect(m.topic).toBe(t);
+          expect(waiting.splice(waiting.indexOf(m.payload as number), 1)).toEqual([m.payload]);
+        }
+      }
+      for (let k = waiting.length >> 1; k > 0; k--) {
+        const m = mb.take()!;
+        const want = waiting.shift()!;
+        expect(m).toEqual({ topic: topicOf(want), payload: want });
+      }
+    }
+    for (const want of waiting) expect(mb.take()).toEqual({ topic: topicOf(want), payload: want });
+    expect(mb.take()).toBeUndefined();
+    expect(mb.slots).toBe(0);
   });
 
   it('an onTaken that delivers to the same mailbox sees it consistent', () => {
