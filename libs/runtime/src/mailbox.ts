@@ -7,14 +7,14 @@ export type OnTaken = (taken: boolean) => void;
  * Storage. Queued messages live in chunks of SLOTS messages kept as columns, so a waiting message
  * is no heap object of its own and costs the garbage collector as little as it can:
  *   - payloads: one array element per message;
- *   - topics: a number per message in a Uint16Array (outside the JS heap) naming one of the
+ *   - topics: a number per message in a Uint8Array (outside the JS heap) naming one of the
  *     chunk's few topics; a chunk that sees more than NAMES topics keeps them per slot instead;
  *   - senders: the sender's PID or the plugin's onTaken (a message has at most one of them), a
  *     column made on the first message that has one;
  *   - links, once the topic index exists: the sequence number of the next message of the same
  *     topic (an Int32Array).
  * A backlog of a million from outside any process (no sender) is a thousand chunks holding 8 MB
- * of references plus 2 MB of numbers, where a node per message was 80 MB of objects; with
+ * of references plus 1 MB of numbers, where a node per message was 80 MB of objects; with
  * senders, 16 MB. The `Message` a receive() returns is made when it is taken (it dies young).
  *
  * Every message gets a sequence number; message `s` sits in slot `s % SLOTS` of chunk
@@ -23,9 +23,9 @@ export type OnTaken = (taken: boolean) => void;
 const SHIFT = 10;
 const SLOTS = 1 << SHIFT;
 const MASK = SLOTS - 1;
-/** Slots of the first chunk of a fresh mailbox; it grows ×4 as written, up to SLOTS. */
+/** Slots of the first chunk of a fresh mailbox; it grows ×8 as written, up to SLOTS. */
 const FIRST = 8;
-/** Topics a chunk numbers; past this many it keeps a topic per slot. */
+/** Topics a chunk numbers (in a byte); past this many it keeps a topic per slot. */
 const NAMES = 8;
 /** Tombstones allowed beyond the live count before the live messages are copied together. */
 const SLACK = 2 * SLOTS;
@@ -36,7 +36,7 @@ class Chunk {
   /** The payload of each slot. */
   p: unknown[];
   /** The topic of each slot as an index into `names`; 0 is an empty slot (once `tcol` exists, 1 marks a full one). */
-  t: Uint16Array;
+  t: Uint8Array;
   /** The chunk's topics; `names[0]` is undefined (an empty slot). */
   readonly names: (string | undefined)[] = [undefined];
   /** The topic of each slot, once the chunk has seen more than NAMES topics. */
@@ -48,7 +48,7 @@ class Chunk {
 
   constructor(n: number, indexed: boolean) {
     this.p = new Array<unknown>(n);
-    this.t = new Uint16Array(n);
+    this.t = new Uint8Array(n);
     this.links = indexed ? new Int32Array(n) : null;
   }
 
@@ -91,11 +91,11 @@ class Chunk {
     if (this.s !== null) this.s[i] = undefined;
   }
 
-  /** Four times the slots (up to SLOTS): the first chunk, as it fills. */
+  /** Eight times the slots (up to SLOTS): the first chunk, as it fills. */
   grow(): void {
-    const n = Math.min(SLOTS, this.t.length * 4);
+    const n = Math.min(SLOTS, this.t.length * 8);
     this.p.length = n;
-    const t = new Uint16Array(n);
+    const t = new Uint8Array(n);
     t.set(this.t);
     this.t = t;
     if (this.tcol !== null) this.tcol.length = n;
@@ -209,11 +209,12 @@ export class Mailbox {
     }
     let s: number;
     let c: Chunk;
+    let q: TopicQueue | undefined;
     if (topic === undefined) {
       s = this.head;
       c = chunks[0]!;
     } else {
-      const q = (this.topics ?? this.buildIndex()).get(topic);
+      q = (this.topics ?? this.buildIndex()).get(topic);
       if (q === undefined) return undefined;
       s = q.head;
       c = chunks[(s >>> SHIFT) - (this.head >>> SHIFT)]!;
@@ -222,7 +223,7 @@ export class Mailbox {
     const t = c.topic(i)!;
     const payload = c.p[i];
     const sender = c.s === null ? undefined : c.s[i];
-    this.remove(s, c, i, t, sender);
+    this.remove(s, c, i, t, sender, q);
     if (typeof sender === 'function') {
       (sender as OnTaken)(true);
       return { topic: t, payload };
@@ -249,7 +250,7 @@ export class Mailbox {
       if (t === undefined || t === EVENTS_TOPIC) continue;
       // It is the head of its topic queue: every older message waiting is a system message.
       const sender = c.s === null ? undefined : c.s[i];
-      this.remove(s, c, i, t, sender);
+      this.remove(s, c, i, t, sender, undefined);
       if (typeof sender === 'function') (sender as OnTaken)(false);
       return true;
     }
@@ -336,11 +337,11 @@ export class Mailbox {
     }
   }
 
-  /** Take message `s` (slot `i` of chunk `c`, topic `t`) out: the head of its topic queue. */
-  private remove(s: number, c: Chunk, i: number, t: string, sender: unknown): void {
+  /** Take message `s` (slot `i` of chunk `c`, topic `t`, topic queue `q` when known) out: the head of its topic queue. */
+  private remove(s: number, c: Chunk, i: number, t: string, sender: unknown, q: TopicQueue | undefined): void {
     const topics = this.topics;
     if (topics !== null) {
-      const q = topics.get(t)!;
+      q ??= topics.get(t)!;
       if (q.tail === s) topics.delete(t);
       else q.head = c.links![i]!;
     }
