@@ -7,8 +7,9 @@ export type OnTaken = (taken: boolean) => void;
  * Storage. Queued messages live in chunks of SLOTS messages kept as columns, so a waiting message
  * is no heap object of its own and costs the garbage collector as little as it can:
  *   - payloads: one array element per message;
- *   - topics: a number per message in a Uint8Array (outside the JS heap) naming one of the
- *     chunk's few topics; a chunk that sees more than NAMES topics keeps them per slot instead;
+ *   - topics: a byte per message in a Uint8Array (outside the JS heap once the chunk is full
+ *     size) naming one of the chunk's few topics; a chunk that sees more than NAMES topics keeps
+ *     them per slot as well;
  *   - senders: the sender's PID or the plugin's onTaken (a message has at most one of them), a
  *     column made on the first message that has one;
  *   - links, once the topic index exists: the sequence number of the next message of the same
@@ -18,7 +19,8 @@ export type OnTaken = (taken: boolean) => void;
  * senders, 16 MB. The `Message` a receive() returns is made when it is taken (it dies young).
  *
  * Every message gets a sequence number; message `s` sits in slot `s % SLOTS` of chunk
- * `s / SLOTS`. A slot whose topic is `undefined` is empty: taken out of order (a tombstone).
+ * `s / SLOTS`. A slot whose topic byte is 0 is empty: taken out of order (a tombstone), or taken
+ * and not yet left behind by the head.
  */
 const SHIFT = 10;
 const SLOTS = 1 << SHIFT;
