@@ -140,6 +140,66 @@ describe('bounded mailboxes', () => {
     await rt.stop();
   });
 
+  it('capacity counts waiting messages, not the gaps selective receives leave (across chunks of storage)', async () => {
+    const rt = await started({ mailbox: { capacity: 3000, overflow: 'error' } });
+    const pid = rt.spawn(function* () {
+      yield* receive({ topic: 'go' });
+      // Take the 2000 'b's from between the 'a's: 2000 gaps in the storage, 1000 messages left.
+      for (let i = 0; i < 2000; i++) yield* receive({ topic: 'b' });
+      yield* receive({ topic: 'go' });
+      const got: unknown[] = [];
+      for (let i = 0; i < 3000; i++) got.push((yield* receive()).payload);
+      return got;
+    });
+    await rt.whenIdle();
+    for (let i = 0; i < 3000; i++) rt.send(pid, i % 3 === 0 ? 'a' : 'b', i);
+    expect(() => rt.send(pid, 'a', 'one too many')).toThrow(MailboxFullError);
+    rt.send(pid, 'go', null);
+    await rt.whenIdle();
+    // Room for exactly 2000 more, whatever gaps remain.
+    for (let i = 3000; i < 5000; i++) rt.send(pid, 'c', i);
+    expect(() => rt.send(pid, 'c', 'one too many')).toThrow(MailboxFullError);
+    rt.send(pid, 'go', null);
+    const as = Array.from({ length: 1000 }, (_, k) => 3 * k);
+    const cs = Array.from({ length: 2000 }, (_, k) => 3000 + k);
+    expect(await rt.wait(pid)).toEqual({ kind: 'normal', value: [...as, ...cs] });
+    expect(rt.stats().mailbox.refused).toBe(2);
+    await rt.stop();
+  });
+
+  it('dropOldest over a backlog with gaps drops the oldest waiting message, never a system one', async () => {
+    const rt = await started({ mailbox: { capacity: 2000, overflow: 'dropOldest' } });
+    const target = rt.spawn(parked);
+    const pid = rt.spawn(function* () {
+      yield* receive({ topic: 'go' });
+      for (let i = 0; i < 1000; i++) yield* receive({ topic: 'b' });
+      yield* receive({ topic: 'go' });
+      const got: unknown[] = [];
+      for (let i = 0; i < 2001; i++) got.push((yield* receive()).payload);
+      return got;
+    });
+    await rt.whenIdle();
+    rt.monitor(pid, target);
+    rt.terminate(target);
+    // The pid.exit waits first; then 'a'/'b' alternate.
+    for (let i = 0; i < 2000; i++) rt.send(pid, i % 2 === 0 ? 'a' : 'b', i);
+    expect(rt.stats().mailbox.dropped).toBe(0);
+    rt.send(pid, 'go', null);
+    await rt.whenIdle();
+    // 1000 'a's wait, with a gap after each; 1000 more evict nothing, the next 10 evict a0..a18.
+    for (let i = 2000; i < 3010; i++) rt.send(pid, 'c', i);
+    rt.send(pid, 'go', null);
+    const exit = await rt.wait(pid);
+    const as = Array.from({ length: 1000 }, (_, k) => 2 * k).slice(10);
+    const cs = Array.from({ length: 1010 }, (_, k) => 2000 + k);
+    expect(exit.kind).toBe('normal');
+    const got = (exit as { value: unknown[] }).value;
+    expect((got[0] as { type: string }).type).toBe('pid.exit');
+    expect(got.slice(1)).toEqual([...as, ...cs]);
+    expect(rt.stats().mailbox.dropped).toBe(10);
+    await rt.stop();
+  });
+
   it('refuses bad mailbox options naming the option', () => {
     expect(() => createRuntime({ mailbox: { capacity: 0 } })).toThrow(/mailbox: "capacity" must be an integer in 1\.\./);
     expect(() => createRuntime({ mailbox: { overflow: 'drop' as never } })).toThrow(/"overflow" must be one of "error", "dropOldest", "dropNewest", got "drop"/);
@@ -169,6 +229,33 @@ describe('plugin delivery with credit', () => {
     expect(taken).toEqual(['one:true', 'two:false']);
     expect(plugin.deliver(pid, 'feed', 4, on('four'))).toBe('noproc');
     expect(taken).toEqual(['one:true', 'two:false', 'four:false']);
+    await rt.stop();
+  });
+
+  it('a process that ends with a backlog reports every tracked message not taken, once, across chunks and gaps', async () => {
+    let plugin!: PluginContext;
+    const rt = await started({ plugins: [definePlugin({ name: 'feeder', commands: [290], setup: (ctx) => void (plugin = ctx) })] });
+    const pid = rt.spawnWith({ mailbox: { capacity: Infinity } }, function* () {
+      yield* receive({ topic: 'go' });
+      for (let i = 0; i < 1500; i++) yield* receive({ topic: 'odd' });
+      yield* receive({ topic: 'never' });
+    });
+    await rt.whenIdle();
+    const reports = new Map<number, boolean[]>();
+    for (let i = 0; i < 5000; i++) {
+      // Every third message from a process send (no credit), the rest tracked plugin deliveries.
+      if (i % 3 === 2) rt.send(pid, i % 2 ? 'odd' : 'even', i);
+      else expect(plugin.deliver(pid, i % 2 ? 'odd' : 'even', i, (t) => reports.set(i, [...(reports.get(i) ?? []), t]))).toBe('delivered');
+    }
+    rt.send(pid, 'go', null);
+    await rt.whenIdle();
+    rt.terminate(pid);
+    const odd = Array.from({ length: 5000 }, (_, i) => i).filter((i) => i % 2 === 1);
+    const takenOdd = new Set(odd.slice(0, 1500));
+    for (let i = 0; i < 5000; i++) {
+      if (i % 3 === 2) expect(reports.has(i)).toBe(false);
+      else expect(reports.get(i)).toEqual([takenOdd.has(i)]);
+    }
     await rt.stop();
   });
 });

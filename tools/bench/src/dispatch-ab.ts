@@ -1,13 +1,14 @@
 /**
  * A quick probe for A/B runs of a kernel change (run it on each side, in separate processes):
  * the per-round ratios the issue-14 targets use for ping-pong, microtask dispatch, sync dispatch
- * and all() of 100, plus spawn+exit at 100k and stop() of 1M parked (BENCH_STOP_N). Pick groups by name:
+ * and all() of 100, plus spawn+exit at 100k, the mailbox backlog drain (1k vs 1M, BENCH_BACKLOG_ROUNDS
+ * rounds) and stop() of 1M parked (BENCH_STOP_N). Pick groups by name:
  * `pp micro sync all spawn backlog stop` (default: all of them). Same method as dispatch.ts; fewer cases.
  * BENCH_ROUNDS (default 9), BENCH_N (default 100k).
  */
 import { allEffect, allSwitchyard, backlogDrain, benchRuntime, dispatchCases, idleAndStop, pingPongNode, pingPongSwitchyard, spawnExit } from './dispatch.js';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { fmtSpread, measureRounds, ratio } from './util.js';
+import { fmtSpread, measureRounds, median, ratio } from './util.js';
 
 /** Wall ms spent in GC while `f` runs (GC pauses the main thread, so this is CPU of this process too). */
 let gcMs = 0;
@@ -57,11 +58,26 @@ if (want('spawn')) {
   }
 }
 if (want('backlog')) {
+  // BENCH_BACKLOG_ROUNDS rounds (default 5); in each, 1k and 1M back to back, the order swapped every round.
+  const backlogRounds = Number(process.env.BENCH_BACKLOG_ROUNDS ?? 5);
   for (const topic of [false, true]) {
-    const small = await withGc(() => backlogDrain(rt, 1_000, topic));
-    const big = await withGc(() => backlogDrain(rt, 1_000_000, topic));
-    const share = (r: { gc: number; cpu: number }) => `GC ${((100 * r.gc) / r.cpu).toFixed(0)}%`;
-    out.push(`backlog ${topic ? 'by topic' : 'plain'}: 1k ${small.value.toFixed(3)} µs (${share(small)}), 1M ${big.value.toFixed(3)} µs (${share(big)}) per message (${(big.value / small.value).toFixed(2)}×)`);
+    const small: number[] = [];
+    const big: number[] = [];
+    const gcSmall: number[] = [];
+    const gcBig: number[] = [];
+    for (let r = 0; r < backlogRounds; r++) {
+      for (const size of r % 2 === 0 ? [1_000, 1_000_000] : [1_000_000, 1_000]) {
+        const m = await withGc(() => backlogDrain(rt, size, topic));
+        (size === 1_000 ? small : big).push(m.value);
+        (size === 1_000 ? gcSmall : gcBig).push((100 * m.gc) / m.cpu);
+      }
+    }
+    const ratios = big.map((b, i) => b / small[i]!);
+    const s = { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) };
+    out.push(
+      `backlog ${topic ? 'by topic' : 'plain'}: 1k ${median(small).toFixed(3)} µs (GC ${median(gcSmall).toFixed(0)}%), ` +
+        `1M ${median(big).toFixed(3)} µs (GC ${median(gcBig).toFixed(0)}%) per message (medians of ${backlogRounds}); 1M / 1k per round ${fmtSpread(s)}`,
+    );
   }
 }
 await rt.stop();

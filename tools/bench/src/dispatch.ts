@@ -433,10 +433,8 @@ export async function backlogDrain(rt: Runtime, n: number, byTopic: boolean): Pr
       for (let i = 0; i < k / 2; i++) if ((yield* receive<number>({ topic: 'b' })).payload === 1) got++;
       for (let i = 0; i < k / 2; i++) if ((yield* receive<number>({ topic: 'a' })).payload === 0) got++;
     } else {
-      for (let i = 0; i < k; i++) {
-        (yield* receive<number>()).payload;
-        got++;
-      }
+      // In arrival order: a, b, a, b, … (payloads 0, 1, 0, 1, …).
+      for (let i = 0; i < k; i++) if ((yield* receive<number>()).payload === (i & 1)) got++;
     }
     return got;
   }
