@@ -96,14 +96,12 @@ export class Dispatch implements Kernel {
       let r: IteratorResult<unknown, unknown>;
       this.inBody = p;
       try {
+        const v = p.resValue;
+        p.resValue = undefined;
         if (p.resIsError) {
-          const e = p.resError;
           p.resIsError = false;
-          p.resError = undefined;
-          r = GENERATOR_THROW.call(body, e);
+          r = GENERATOR_THROW.call(body, v);
         } else {
-          const v = p.resValue;
-          p.resValue = undefined;
           // First step (no command dispatched yet, so no tag taken): a body that is not one of
           // this realm's generator objects is wrapped once (see foreignBody).
           if (p.nextTag === 1 && !isPrototypeOf.call(GENERATOR_PROTO, body)) body = p.body = foreignBody(body);

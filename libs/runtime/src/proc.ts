@@ -154,6 +154,14 @@ export interface ProcExtra {
   life: AbortController | null;
   /** Who the process acts for; set at spawn, never changed. */
   principal: Principal | null;
+  /** The host of a hosted process (spawnWith({ host })). */
+  host: ProcessHost | null;
+  /** How the process ends once the step running it returns (it was killed while running). */
+  killPending: ExitReason | null;
+  /** The newest resource the process owns (a chain through the entries). */
+  owned: ResourceEntry | null;
+  /** TRAP_LINKS | TRAP_CANCEL. */
+  traps: number;
 }
 
 /**
@@ -173,8 +181,8 @@ export class Proc implements ProcessContext, HandlerContext, ResultReceiver, Res
   waitTag = 0;
   group: Group | null = null;
   pendingCmd: Command | null = null;
+  /** The result the next step resumes with: a value, or the error to throw when resIsError. */
   resValue: unknown = undefined;
-  resError: unknown = undefined;
   resIsError = false;
   mailbox: Mailbox | null = null;
   recvTag = 0;
@@ -183,12 +191,11 @@ export class Proc implements ProcessContext, HandlerContext, ResultReceiver, Res
   controller: AbortController | null = null;
   /** The abandon hooks of the pending yield (onAbandon); dropped when it completes. */
   abandonHooks: AbandonHooks = null;
-  killPending: ExitReason | null = null;
-  host: ProcessHost | null = null;
-  owned: ResourceEntry | null = null;
+  /**
+   * What few processes use (host, pending kill, owned resources, trap flags, links, names…):
+   * every parked process pays for each field of its own, so these live here, made on first need.
+   */
   x: ProcExtra | null = null;
-  /** TRAP_LINKS | TRAP_CANCEL: two flags in one slot (every parked process pays for each field). */
-  private traps = 0;
 
   constructor(
     readonly k: Kernel,
@@ -201,16 +208,49 @@ export class Proc implements ProcessContext, HandlerContext, ResultReceiver, Res
   }
 
   get trapLinks(): boolean {
-    return (this.traps & TRAP_LINKS) !== 0;
+    return this.x !== null && (this.x.traps & TRAP_LINKS) !== 0;
   }
   set trapLinks(on: boolean) {
-    this.traps = on ? this.traps | TRAP_LINKS : this.traps & ~TRAP_LINKS;
+    if (!on && this.x === null) return;
+    const x = this.extra();
+    x.traps = on ? x.traps | TRAP_LINKS : x.traps & ~TRAP_LINKS;
   }
   get trapCancel(): boolean {
-    return (this.traps & TRAP_CANCEL) !== 0;
+    return this.x !== null && (this.x.traps & TRAP_CANCEL) !== 0;
   }
   set trapCancel(on: boolean) {
-    this.traps = on ? this.traps | TRAP_CANCEL : this.traps & ~TRAP_CANCEL;
+    if (!on && this.x === null) return;
+    const x = this.extra();
+    x.traps = on ? x.traps | TRAP_CANCEL : x.traps & ~TRAP_CANCEL;
+  }
+
+  get host(): ProcessHost | null {
+    return this.x === null ? null : this.x.host;
+  }
+  set host(h: ProcessHost | null) {
+    if (h !== null || this.x !== null) this.extra().host = h;
+  }
+
+  get killPending(): ExitReason | null {
+    return this.x === null ? null : this.x.killPending;
+  }
+  set killPending(r: ExitReason | null) {
+    if (r !== null || this.x !== null) this.extra().killPending = r;
+  }
+
+  get owned(): ResourceEntry | null {
+    return this.x === null ? null : this.x.owned;
+  }
+  set owned(e: ResourceEntry | null) {
+    if (e !== null || this.x !== null) this.extra().owned = e;
+  }
+
+  /** The error the next step throws into the process (resValue holds it when resIsError). */
+  get resError(): unknown {
+    return this.resIsError ? this.resValue : undefined;
+  }
+  set resError(e: unknown) {
+    this.resValue = e;
   }
 
   get runtime(): Runtime {
@@ -249,7 +289,7 @@ export class Proc implements ProcessContext, HandlerContext, ResultReceiver, Res
       if (this.host !== null) k.hostCompleted(this, tag, this.pendingCmd!, data, error);
       if (error !== undefined && error !== null) {
         this.resIsError = true;
-        this.resError = error;
+        this.resValue = error;
       } else {
         this.resValue = data;
       }
@@ -277,7 +317,7 @@ export class Proc implements ProcessContext, HandlerContext, ResultReceiver, Res
   }
 
   extra(): ProcExtra {
-    return (this.x ??= { exitHooks: null, topo: null, names: null, mailbox: null, life: null, principal: null });
+    return (this.x ??= { exitHooks: null, topo: null, names: null, mailbox: null, life: null, principal: null, host: null, killPending: null, owned: null, traps: 0 });
   }
 
   topology(): Topology {
