@@ -27,13 +27,16 @@ export class SendCmd extends CommandBase<boolean> {
   }
 }
 
+/** The options of every spawn that gives none: shared, so a spawn allocates no options object. */
+const NO_OPTIONS: SpawnOptions = Object.freeze({});
+
 export class SpawnCmd extends CommandBase<Pid> {
   readonly id = ProcessCommand.Spawn;
   constructor(
     readonly fn: Spawnable<never[], unknown>,
     readonly args: readonly unknown[],
     readonly link: boolean,
-    readonly options: SpawnOptions = {},
+    readonly options: SpawnOptions = NO_OPTIONS,
   ) {
     super();
   }
