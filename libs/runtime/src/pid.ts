@@ -11,15 +11,26 @@ export interface PidParts {
 const PID = /^\{([A-Za-z0-9_.@-]{1,128})\|0x([0-9a-f]{5,13})\}$/;
 const NODE = /^[A-Za-z0-9_.-]{1,64}$/;
 
+/** Hex digits by table below 2^20 (Number#toString(16) is a runtime call); the last node's prefix is kept. */
+const HEX1: readonly string[] = '0123456789abcdef'.split('');
+const HEX2: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+let prefixNode = '';
+let prefix = '';
+let flattened = 0;
+
 /**
  * "{node|0x0002a}": at least five hex digits, so PIDs of one node sort by age up to 2^20.
  * The concatenation is a rope of three to four string objects (~90 B); reading one character
  * flattens it, and the next scavenge drops the rope, leaving one flat string (~34 B). A PID
  * outlives its process in every message it sent, so this is what a backlog of them costs.
  */
-let flattened = 0;
 export function formatPid(node: string, serial: number): Pid {
-  const pid = `{${node}|0x${serial < 0x100000 ? serial.toString(16).padStart(5, '0') : serial.toString(16)}}`;
+  if (node !== prefixNode) {
+    prefix = `{${node}|0x`;
+    prefixNode = node;
+  }
+  const hex = serial < 0x100000 && serial >= 0 && (serial | 0) === serial ? HEX1[serial >>> 16]! + HEX2[(serial >>> 8) & 255]! + HEX2[serial & 255]! : serial.toString(16);
+  const pid = prefix + hex + '}';
   // (Stored so that the optimizing compiler cannot drop the read as dead code.)
   flattened = pid.charCodeAt(pid.length - 2);
   return pid;

@@ -5,6 +5,11 @@ describe('PIDs', () => {
   it('parse and format round-trip; malformed PIDs throw BAD_PID naming the value', () => {
     expect(parsePid('{local|0x0002a}')).toEqual({ node: 'local', serial: 42 });
     expect(formatPid('alpha@k1', 0x123456)).toBe('{alpha@k1|0x123456}');
+    // Five hex digits at least, whichever node was formatted last (the prefix of the last node is kept).
+    const reference = (node: string, n: number) => `{${node}|0x${n.toString(16).padStart(5, '0')}}`;
+    for (const n of [0, 1, 0xf, 0x10, 0xff, 0x100, 0xfff, 0x1000, 0xffff, 0x10000, 0xabcde, 0xfffff, 0x100000, 0x123456, 2 ** 52 - 1]) {
+      for (const node of ['local', 'beta@x1', 'local']) expect(formatPid(node, n)).toBe(reference(node, n));
+    }
     for (const bad of ['not-a-pid', '{local|42}', '{|0x00001}', '{local|0x0001}', 7, null]) {
       expect(() => parsePid(bad)).toThrow(BadPidError);
     }
