@@ -119,9 +119,12 @@ export function race<const T extends readonly Command[]>(commands: T): RaceCmd<T
   return new RaceCmd(commands);
 }
 
+/** The command of every self(): stateless, so one instance serves every call. */
+const SELF = new SelfCmd();
+
 /** The PID of the calling process. */
 export function self(): SelfCmd {
-  return new SelfCmd();
+  return SELF;
 }
 
 /** Give a resource the calling process owns to another process; the caller can no longer use it. */

@@ -26,6 +26,7 @@ import { Proc } from './proc.js';
 import { localRelay, type Relay } from './relay.js';
 import { Resources } from './resources.js';
 import { Scheduler } from './scheduler.js';
+import { keepShapes } from './shapes.js';
 import { Exits } from './topology.js';
 import type {
   ExitReason,
@@ -64,6 +65,8 @@ export interface RuntimeOptions {
 type Phase = 'new' | 'starting' | 'running' | 'stopping' | 'stopped';
 
 const CORE = 'core';
+/** Kept for the module's lifetime so the kernel's hot code survives a moment with no process (see keepShapes). */
+export const SHAPES: readonly object[] = keepShapes();
 const NO_OPTIONS: SpawnOptions = Object.freeze({});
 const OVERFLOWS: readonly MailboxOverflow[] = ['error', 'dropOldest', 'dropNewest'];
 const OPTIONS = ['plugins', 'clock', 'node', 'incarnation', 'stopTimeoutMs', 'mailbox', 'processes', 'relay'];
