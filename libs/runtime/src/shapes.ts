@@ -12,13 +12,20 @@ import { Proc, type Kernel } from './proc.js';
  * map is collected, every optimized function specialized for it is thrown away (a "weak objects"
  * deoptimization), and the next processes get a new map: the step loop, dispatch, send and receive
  * run in the interpreter again until they are re-optimized. Holding one instance of each keeps the
- * maps, and the code, across such a moment. Costs one Proc, one mailbox and one message, once.
+ * maps, and the code, across such a moment. Costs one Proc, one mailbox and a few small objects, once.
  */
 export function keepShapes(): readonly object[] {
   const proc = new Proc(null as unknown as Kernel, '{shape|0x00000}');
-  const mailbox = new Mailbox(1, 'error');
+  const mailbox = new Mailbox(3, 'error');
   mailbox.push('shape', 0, undefined, null, false);
-  // The iterator a `yield*` of a command makes (one class for every command).
+  mailbox.push('shape', 0, proc.pid, null, false);
+  mailbox.push('shape', 0, undefined, null, false);
+  // The two shapes of a received message (with and without a sender), as receive() makes them.
+  const plain = mailbox.take();
+  const withFrom = mailbox.take();
+  // The iterator a `yield*` of a command makes (one class for every command) and its two results.
   const iterator = receive()[Symbol.iterator]();
-  return Object.freeze([proc, mailbox, iterator]);
+  const first = iterator.next();
+  const last = iterator.next(undefined);
+  return Object.freeze([proc, mailbox, plain, withFrom, iterator, first, last].filter((o) => o !== undefined) as object[]);
 }

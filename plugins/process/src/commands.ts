@@ -101,8 +101,10 @@ export class ExecCmd<R> extends CommandBase<R> {
  * One instance of each hot command, held for the module's lifetime: V8 collects a class's hidden
  * class when its last instance dies, and with it the optimized code of everything that handled
  * it (see the runtime's keepShapes). Keeps send/spawn fast after a moment with none in flight.
+ * Exported only so that it stays alive: V8 drops a module constant that nothing can read.
+ * @internal
  */
-const COMMAND_SHAPES: readonly object[] = Object.freeze([new SendCmd('{shape|0x00000}', 'shape', 0), new SpawnCmd(() => undefined as never, [], false)]);
+export const COMMAND_SHAPES: readonly object[] = Object.freeze([new SendCmd('{shape|0x00000}', 'shape', 0), new SpawnCmd(() => undefined as never, [], false)]);
 
 function checkPid(pid: unknown, what: string): Pid {
   if (!isPid(pid)) throw new ArgumentError('pid', `${what}: expected a PID like "{local|0x00001}", got ${describeValue(pid)}`);
