@@ -16,6 +16,8 @@ import { Proc, type Kernel } from './proc.js';
  */
 export function keepShapes(): readonly object[] {
   const proc = new Proc(null as unknown as Kernel, '{shape|0x00000}');
+  // Its side object too: rt.run() and onExit() make one for the process they watch.
+  const extra = new Proc(null as unknown as Kernel, '{shape|0x00000}').extra();
   const mailbox = new Mailbox(3, 'error');
   mailbox.push('shape', 0, undefined, null, false);
   mailbox.push('shape', 0, proc.pid, null, false);
@@ -27,5 +29,5 @@ export function keepShapes(): readonly object[] {
   const iterator = receive()[Symbol.iterator]();
   const first = iterator.next();
   const last = iterator.next(undefined);
-  return Object.freeze([proc, mailbox, plain, withFrom, iterator, first, last].filter((o) => o !== undefined) as object[]);
+  return Object.freeze([proc, extra, mailbox, plain, withFrom, iterator, first, last].filter((o) => o !== undefined) as object[]);
 }
