@@ -146,7 +146,7 @@ export class Dispatch implements Kernel {
     const id = typeof y === 'object' && y !== null ? (y as Command).id : undefined;
     if (typeof id !== 'number') {
       p.resIsError = true;
-      p.resError = new BadYieldError(`process ${p.pid} yielded ${yieldedWhat(y)}`);
+      p.resValue = new BadYieldError(`process ${p.pid} yielded ${yieldedWhat(y)}`);
       p.state = READY;
       this.sched.push(p);
       return;
@@ -228,7 +228,7 @@ export class Dispatch implements Kernel {
       g.settled = true;
       if (failed) {
         p.resIsError = true;
-        p.resError = error;
+        p.resValue = error;
       } else {
         p.resValue = data;
       }

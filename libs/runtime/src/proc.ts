@@ -245,14 +245,6 @@ export class Proc implements ProcessContext, HandlerContext, ResultReceiver, Res
     if (e !== null || this.x !== null) this.extra().owned = e;
   }
 
-  /** The error the next step throws into the process (resValue holds it when resIsError). */
-  get resError(): unknown {
-    return this.resIsError ? this.resValue : undefined;
-  }
-  set resError(e: unknown) {
-    this.resValue = e;
-  }
-
   get runtime(): Runtime {
     return this.k.runtime;
   }

@@ -22,7 +22,10 @@ describe('timeouts, aborts and streamed bodies', () => {
     expect(h.rt.stats().plugins.http).toMatchObject({ inFlight: 0 });
   });
 
-  it('a process that ends aborts its request (the server sees the connection go)', async () => {
+  it.each([
+    { what: 'its request', requests: 1, body: (url: string) => get(url) },
+    { what: 'every request of its requestBatch', requests: 3, body: (url: string) => requestBatch([{ url: `${url}/a` }, { url: `${url}/b` }, { url: `${url}/c` }]) },
+  ])('a process that ends aborts $what (the server sees the connections go)', async ({ requests, body }) => {
     await using h = await withHttp();
     let arrived = 0;
     let closed = 0;
@@ -31,13 +34,13 @@ describe('timeouts, aborts and streamed bodies', () => {
       req.on('close', () => closed++);
     });
     const pid = h.rt.spawn(function* () {
-      return yield* get(s.url);
+      return yield* body(s.url);
     });
     const exit = h.rt.wait(pid);
-    while (arrived === 0) await pause(5);
+    while (arrived < requests) await pause(5);
     h.rt.terminate(pid);
     expect(await exit).toEqual({ kind: 'terminated' });
-    while (closed === 0) await pause(5);
+    while (closed < requests) await pause(5);
     expect(h.rt.stats().plugins.http).toMatchObject({ inFlight: 0 });
   });
 
@@ -77,25 +80,6 @@ describe('timeouts, aborts and streamed bodies', () => {
       expect(h.rt.stats().plugins.http).toMatchObject({ inFlight: 0 });
     }
     expect(h.rt.stats().abandonHookErrors).toBe(0);
-  });
-
-  it('a process that ends aborts every request of its requestBatch', async () => {
-    await using h = await withHttp();
-    let arrived = 0;
-    let closed = 0;
-    await using s = await serve((req) => {
-      arrived++;
-      req.on('close', () => closed++);
-    });
-    const pid = h.rt.spawn(function* () {
-      return yield* requestBatch([{ url: `${s.url}/a` }, { url: `${s.url}/b` }, { url: `${s.url}/c` }]);
-    });
-    const exit = h.rt.wait(pid);
-    while (arrived < 3) await pause(5);
-    h.rt.terminate(pid);
-    expect(await exit).toEqual({ kind: 'terminated' });
-    while (closed < 3) await pause(5);
-    expect(h.rt.stats().plugins.http).toMatchObject({ inFlight: 0 });
   });
 
   it('one request of a batch timing out mid-body is HTTP_TIMEOUT and aborts none of the others', async () => {
