@@ -210,7 +210,8 @@ export class Dispatch implements Kernel {
       }
     }
     // Members never dispatched because the group settled early are abandoned too.
-    if (g.settled) g.abandonRest(() => new YieldAbandonedError(`process ${p.pid}: the ${isRace ? 'race' : 'all'}() settled before this member was dispatched`));
+    // (An all() whose members all completed has none left to abandon: remaining counts only successes.)
+    if (g.settled && g.remaining !== 0) g.abandonRest(() => new YieldAbandonedError(`process ${p.pid}: the ${isRace ? 'race' : 'all'}() settled before this member was dispatched`));
   }
 
   acceptMember(p: Proc, g: Group, i: number, data: unknown, error: unknown): void {
