@@ -185,6 +185,8 @@ export class Dispatch implements Kernel {
     const g = new Group(isRace, p.nextTag, cmds, p);
     p.nextTag += n;
     p.group = g;
+    // Read once per group: a process's host is set at spawn and never changes.
+    const hosted = p.host !== null;
     // A member's handler may end the process (terminate(self)): stop dispatching then.
     for (let i = 0; i < n && !g.settled && p.state !== DONE; i++) {
       const c = cmds[i] as unknown;
@@ -196,7 +198,7 @@ export class Dispatch implements Kernel {
         continue;
       }
       if (i > 0) this.dispatched++;
-      if (p.host !== null && this.answeredByHost(p, tag, c as Command)) continue;
+      if (hosted && this.answeredByHost(p, tag, c as Command)) continue;
       const h = this.registry.get(id);
       if (h === undefined) {
         this.unknownCommands++;
@@ -210,7 +212,8 @@ export class Dispatch implements Kernel {
       }
     }
     // Members never dispatched because the group settled early are abandoned too.
-    if (g.settled) g.abandonRest(() => new YieldAbandonedError(`process ${p.pid}: the ${isRace ? 'race' : 'all'}() settled before this member was dispatched`));
+    // (An all() whose members all completed has none left to abandon: remaining counts only successes.)
+    if (g.settled && g.remaining !== 0) g.abandonRest(() => new YieldAbandonedError(`process ${p.pid}: the ${isRace ? 'race' : 'all'}() settled before this member was dispatched`));
   }
 
   acceptMember(p: Proc, g: Group, i: number, data: unknown, error: unknown): void {
