@@ -306,6 +306,11 @@ class RuntimeImpl implements Runtime {
     return this.spawnProc(options, this.resolveFn(fn), args, null);
   }
 
+  spawnArgs<A extends unknown[], R>(options: SpawnOptions, fn: Spawnable<A, R>, args: Readonly<A>): Pid {
+    if (!Array.isArray(args)) throw new ArgumentError('args', `spawnArgs(): args must be an array, got ${describeValue(args)}`);
+    return this.spawnProc(options, this.resolveFn(fn), args, null);
+  }
+
   spawnBody(options: SpawnOptions, body: (ctx: ProcessContext) => ProcessBody): Pid {
     if (typeof body !== 'function') throw new SpawnError('BAD_SPAWN', `spawnBody(): body must be a function (ctx) => ProcessBody, got ${describeValue(body)}`);
     return this.spawnProc(options, null, [], body);

@@ -159,6 +159,8 @@ export interface Runtime {
   stop(): Promise<void>;
   spawn<A extends unknown[], R>(fn: Spawnable<A, R>, ...args: A): Pid;
   spawnWith<A extends unknown[], R>(options: SpawnOptions, fn: Spawnable<A, R>, ...args: A): Pid;
+  /** `spawnWith` with the arguments as one array (read, not kept past the call): for plugins that hold them in a command. */
+  spawnArgs<A extends unknown[], R>(options: SpawnOptions, fn: Spawnable<A, R>, args: Readonly<A>): Pid;
   /** Spawn a process whose body is a driver rather than a generator function. */
   spawnBody(options: SpawnOptions, body: (ctx: ProcessContext) => ProcessBody): Pid;
   /** Spawn and wait: resolves with the return value, rejects with the process's error. */

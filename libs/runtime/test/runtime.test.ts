@@ -88,6 +88,21 @@ describe('createRuntime and plugins', () => {
     await rt.stop();
   });
 
+  it('spawnArgs() passes an array of arguments like spawnWith() passes rest arguments, and refuses a non-array', async () => {
+    const rt = createRuntime();
+    await rt.start();
+    function* add(_ctx: unknown, ...xs: number[]) {
+      return xs.reduce((a, b) => a + b, 0);
+    }
+    for (const xs of [[], [1], [1, 2], [1, 2, 3, 4]]) {
+      const pid = rt.spawnArgs({}, add, xs);
+      expect(await rt.wait(pid)).toEqual({ kind: 'normal', value: xs.reduce((a, b) => a + b, 0) });
+    }
+    expect(() => rt.spawnArgs({}, add, 3 as never)).toThrow(expect.objectContaining({ code: 'BAD_ARGUMENT' }));
+    expect(() => rt.spawnArgs({}, add, 3 as never)).toThrow(/spawnArgs\(\): args must be an array, got 3/);
+    await rt.stop();
+  });
+
   it('stop() cancels live processes, then stops plugins', async () => {
     const trace: string[] = [];
     const rt = createRuntime({

@@ -22,7 +22,7 @@ export function processHandlers(rt: Runtime, principals: Principals) {
   };
   const sendH: Handler<SendCmd> = (ctx, cmd, tag, r) => r.completeYield(tag, rt.send(cmd.to, cmd.topic, cmd.payload, ctx.pid));
   const spawnH: Handler<SpawnCmd> = (ctx, cmd, tag, r) =>
-    r.completeYield(tag, rt.spawnWith(inherit(ctx.pid, cmd.link ? { ...cmd.options, linkTo: ctx.pid } : cmd.options), cmd.fn, ...(cmd.args as never[])));
+    r.completeYield(tag, rt.spawnArgs(inherit(ctx.pid, cmd.link ? { ...cmd.options, linkTo: ctx.pid } : cmd.options), cmd.fn, cmd.args as never[]));
   const terminateH: Handler<TerminateCmd> = (_ctx, cmd, tag, r) => r.completeYield(tag, rt.terminate(cmd.target));
   const cancelH: Handler<CancelCmd> = (_ctx, cmd, tag, r) => r.completeYield(tag, rt.cancel(cmd.target, cmd.reason));
   const monitorH: Handler<MonitorCmd> = (ctx, cmd, tag, r) => r.completeYield(tag, rt.monitor(ctx.pid, cmd.target));
@@ -37,7 +37,7 @@ export function processHandlers(rt: Runtime, principals: Principals) {
   };
   // exec is a call: if the caller stops waiting (it ended, or lost a race), the callee is terminated.
   const execH: Handler<ExecCmd<unknown>> = (ctx, cmd, tag, r) => {
-    const child = rt.spawnWith(inherit(ctx.pid, {}), cmd.fn, ...(cmd.args as never[]));
+    const child = rt.spawnArgs(inherit(ctx.pid, {}), cmd.fn, cmd.args as never[]);
     const signal = ctx.signal;
     const onAbort = () => rt.terminate(child);
     rt.onExit(child, (reason) => {
