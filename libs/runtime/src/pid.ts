@@ -29,7 +29,12 @@ export function formatPid(node: string, serial: number): Pid {
     prefix = `{${node}|0x`;
     prefixNode = node;
   }
-  const hex = serial < 0x100000 && serial >= 0 && (serial | 0) === serial ? HEX1[serial >>> 16]! + HEX2[(serial >>> 8) & 255]! + HEX2[serial & 255]! : serial.toString(16);
+  // Hex digits from tables up to 2^28 (a busy node passes 2^20 within seconds); toString(16) after.
+  let hex: string;
+  if (serial >= 0 && serial < 0x10000000 && (serial | 0) === serial) {
+    const low = HEX2[(serial >>> 8) & 255]! + HEX2[serial & 255]!;
+    hex = serial < 0x100000 ? HEX1[serial >>> 16]! + low : serial < 0x1000000 ? HEX2[serial >>> 16]! + low : HEX1[serial >>> 24]! + HEX2[(serial >>> 16) & 255]! + low;
+  } else hex = serial.toString(16);
   const pid = prefix + hex + '}';
   // (Stored so that the optimizing compiler cannot drop the read as dead code.)
   flattened = pid.charCodeAt(pid.length - 2);

@@ -36,6 +36,16 @@ describe('isPid', () => {
     );
   });
 
+  it('formats the serial as lower-case hex, at least five digits, on every side of the table limits', () => {
+    const edges = [0, 1, 0xfffff, 0x100000, 0xffffff, 0x1000000, 0xfffffff, 0x10000000, 2 ** 31, 2 ** 52 - 1];
+    const serials = fc.oneof(fc.constantFrom(...edges), fc.integer({ min: 0, max: 2 ** 30 }), fc.maxSafeInteger().filter((n) => n >= 0 && n < 2 ** 52));
+    fc.assert(
+      fc.property(serials, (serial) => {
+        expect(formatPid('n', serial)).toBe(`{n|0x${serial.toString(16).padStart(5, '0')}}`);
+      }),
+    );
+  });
+
   it('accepts formatted PIDs at the limits and refuses non-strings', () => {
     expect(isPid(formatPid('a', 0))).toBe(true);
     expect(isPid(formatPid('n'.repeat(128), 2 ** 52 - 1))).toBe(true);
