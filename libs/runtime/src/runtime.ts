@@ -26,6 +26,7 @@ import { Proc } from './proc.js';
 import { localRelay, type Relay } from './relay.js';
 import { Resources } from './resources.js';
 import { Scheduler } from './scheduler.js';
+import { ProcTable } from './proctable.js';
 import { keepShapes } from './shapes.js';
 import { Exits } from './topology.js';
 import type {
@@ -94,7 +95,7 @@ class RuntimeImpl implements Runtime {
   private boot: Boot | null = null;
   private phase: Phase = 'new';
   private stopping: Promise<void> | null = null;
-  private readonly procs = new Map<Pid, Proc>();
+  private readonly procs = new ProcTable();
   private readonly processFns = new Map<string, ProcessFn<never[], unknown>>();
   private readonly pluginStats = new Map<string, () => Record<string, number>>();
   private pidSeq = 0;
@@ -195,8 +196,8 @@ class RuntimeImpl implements Runtime {
         this.allExited = resolve;
       });
       // Newest first (as an OTP supervisor stops its children): a process ends before the one
-      // that spawned it, and removing map entries from the end is about twice as cheap at 1M.
-      const live = [...this.procs.values()];
+      // that spawned it.
+      const live = this.procs.values();
       for (let i = live.length - 1; i >= 0; i--) this.exits.cancel(live[i]!, 'runtime stopping');
       if (this.procs.size > 0) {
         let timer: unknown;
@@ -207,7 +208,7 @@ class RuntimeImpl implements Runtime {
           }),
         ]);
         systemClock.clearTimeout(timer);
-        for (const p of [...this.procs.values()]) this.exits.finish(p, { kind: 'terminated' }, true);
+        for (const p of this.procs.values()) this.exits.finish(p, { kind: 'terminated' }, true);
       }
       this.allExited = null;
     }
@@ -384,7 +385,7 @@ class RuntimeImpl implements Runtime {
       p.host = options.host;
     }
     p.body = fn !== null ? this.startFn(fn, p, args) : this.startBody(body!, p);
-    this.procs.set(pid, p);
+    this.procs.add(p);
     this.spawned++;
     if (options.name !== undefined) this.names.register(options.name, p);
     if (linkPeer !== undefined) this.exits.link(p, linkPeer);

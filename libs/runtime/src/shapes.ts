@@ -3,6 +3,7 @@ import { Postal } from './delivery.js';
 import { Dispatch } from './dispatch.js';
 import { Mailbox } from './mailbox.js';
 import { Group, MemberCtx, Proc, type Kernel } from './proc.js';
+import { ProcTable } from './proctable.js';
 import { Scheduler } from './scheduler.js';
 import { Exits } from './topology.js';
 
@@ -37,7 +38,7 @@ export function keepShapes(): readonly object[] {
   const withFrom = mailbox.take();
   const rest = mailbox.take();
   const postals = [new Postal(none, 3, 'error'), new Postal(none, Infinity, 'error')];
-  const kernel = [new Scheduler(() => undefined), new Dispatch(none, none), new Exits(none, none, none, none, none, () => undefined)];
+  const kernel = [new Scheduler(() => undefined), new Dispatch(none, none), new Exits(none, none, none, none, none, () => undefined), new ProcTable()];
   for (const o of [proc, extra, group, member, mailbox, unbounded, ...postals, ...kernel]) settle(o);
   // Messages and exit reasons: payloads and values are any kind of value.
   const literals = [plain, withFrom, rest, { kind: 'normal', value: undefined }, { kind: 'error', error: undefined }];

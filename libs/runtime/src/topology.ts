@@ -4,6 +4,7 @@ import { release, type ExitSink } from './dispatch.js';
 import { LinkedExitError, NoSuchProcessError, YieldAbandonedError } from './errors.js';
 import type { Names } from './names.js';
 import { DONE, RUNNING, runHooks, type Proc } from './proc.js';
+import type { ProcTable } from './proctable.js';
 import type { Resources } from './resources.js';
 import { EVENTS_TOPIC, type ExitReason, type LifecycleEvent, type Pid, type ProcessEvent } from './types.js';
 
@@ -28,7 +29,7 @@ export class Exits implements ExitSink {
   readonly observers: ((event: LifecycleEvent) => void)[] = [];
 
   constructor(
-    private readonly procs: Map<Pid, Proc>,
+    private readonly procs: ProcTable,
     private readonly postal: Postal,
     private readonly resources: Resources,
     private readonly names: Names,
@@ -72,7 +73,7 @@ export class Exits implements ExitSink {
       return;
     }
     p.state = DONE;
-    this.procs.delete(p.pid);
+    this.procs.delete(p);
     this.exited++;
     p.waitTag = 0;
     const g = p.group;
