@@ -42,14 +42,16 @@ export function serialOf(pid: string): number {
 export class ProcTable {
   private slots: (Proc | undefined)[] = new Array<Proc | undefined>(MIN_SLOTS).fill(undefined);
   private mask = MIN_SLOTS - 1;
+  /** Hex digits of a serial that decide its slot (the mask's bits, four per digit). */
+  private digits = digitsFor(MIN_SLOTS);
   private overflow: Map<Pid, Proc> | null = null;
   size = 0;
 
   get(pid: unknown): Proc | undefined {
     if (typeof pid !== 'string') return undefined;
-    const serial = serialOf(pid);
-    if (serial < 0) return undefined;
-    const p = this.slots[serial & this.mask];
+    const i = this.slotOf(pid);
+    if (i < 0) return undefined;
+    const p = this.slots[i];
     if (p !== undefined && p.pid === pid) return p;
     return this.overflow === null ? undefined : this.overflow.get(pid);
   }
@@ -66,7 +68,7 @@ export class ProcTable {
   }
 
   delete(p: Proc): boolean {
-    const i = serialOf(p.pid) & this.mask;
+    const i = this.slotOf(p.pid);
     if (this.slots[i] === p) this.slots[i] = undefined;
     else if (this.overflow !== null && this.overflow.get(p.pid) === p) {
       this.overflow.delete(p.pid);
@@ -108,8 +110,28 @@ export class ProcTable {
     return keyed.map((e) => e[1]);
   }
 
+  /**
+   * The slot of a PID: its serial's last hex digits, only as many as the table size needs (a
+   * lookup per send reads two to six characters). -1 when the string cannot be a PID.
+   */
+  private slotOf(pid: string): number {
+    const n = pid.length;
+    if (n < 11 || pid.charCodeAt(n - 1) !== 0x7d /* } */) return -1;
+    let slot = 0;
+    for (let k = 0; k < this.digits; k++) {
+      const c = pid.charCodeAt(n - 2 - k);
+      let d: number;
+      if (c >= 0x30 && c <= 0x39) d = c - 0x30;
+      else if (c >= 0x61 && c <= 0x66) d = c - 0x57;
+      else if (c === 0x78 /* x */ && k > 0) break;
+      else return -1;
+      slot |= d << (4 * k);
+    }
+    return slot & this.mask;
+  }
+
   private place(p: Proc): void {
-    const i = serialOf(p.pid) & this.mask;
+    const i = this.slotOf(p.pid);
     if (this.slots[i] === undefined) this.slots[i] = p;
     else (this.overflow ??= new Map()).set(p.pid, p);
   }
@@ -119,8 +141,13 @@ export class ProcTable {
     const spilled = this.overflow;
     this.slots = new Array<Proc | undefined>(n).fill(undefined);
     this.mask = n - 1;
+    this.digits = digitsFor(n);
     this.overflow = null;
     for (const p of old) if (p !== undefined) this.place(p);
     if (spilled !== null) for (const p of spilled.values()) this.place(p);
   }
+}
+
+function digitsFor(slots: number): number {
+  return Math.ceil(Math.log2(slots) / 4);
 }

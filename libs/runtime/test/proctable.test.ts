@@ -95,10 +95,13 @@ describe('ProcTable', () => {
 
   it('gives back its slots once a burst has ended, and refuses what is not a PID', () => {
     const table = new ProcTable();
-    const ps = Array.from({ length: 100_000 }, (_, i) => proc('local', i + 1));
+    // Past 2^20 slots a slot takes six hex digits, more than the PIDs of the first 2^20 serials have.
+    const ps = Array.from({ length: 600_000 }, (_, i) => proc('local', i + 1));
     for (const p of ps) table.add(p);
     const grown = (table as unknown as { slots: unknown[] }).slots.length;
-    expect(grown).toBeGreaterThanOrEqual(200_000);
+    expect(grown).toBeGreaterThan(2 ** 20);
+    for (const i of [0, 1, 299_999, 599_999]) expect(table.get(ps[i]!.pid)).toBe(ps[i]);
+    expect(table.values().length).toBe(600_000);
     for (const p of ps) table.delete(p);
     expect(table.size).toBe(0);
     expect((table as unknown as { slots: unknown[] }).slots.length).toBeLessThanOrEqual(128);

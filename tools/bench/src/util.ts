@@ -107,7 +107,7 @@ export async function measureRounds(cases: readonly RoundCase[], n: number, roun
       const c = cases[(j + r) % cases.length]!;
       gc();
       // A full GC throws away optimised code and inline caches: re-warm before timing.
-      await c.run(size(c, n / 20));
+      await c.run(size(c, Number(process.env.WARM ?? 20) === 0 ? n : n / Number(process.env.WARM ?? 20)));
       const k = size(c, n);
       const t0 = process.cpuUsage();
       const result = await c.run(k);
