@@ -106,8 +106,10 @@ export async function measureRounds(cases: readonly RoundCase[], n: number, roun
     for (let j = 0; j < cases.length; j++) {
       const c = cases[(j + r) % cases.length]!;
       gc();
-      // A full GC throws away optimised code and inline caches: re-warm before timing.
-      await c.run(size(c, Number(process.env.WARM ?? 20) === 0 ? n : n / Number(process.env.WARM ?? 20)));
+      // A full GC can throw away optimized code (of classes it collected): re-warm before timing,
+      // with a run as long as the timed one, so each case is timed at its steady state (a warm-up
+      // of a twentieth timed the JIT catching up, which favoured the cases it reaches first).
+      await c.run(size(c, n));
       const k = size(c, n);
       const t0 = process.cpuUsage();
       const result = await c.run(k);
