@@ -462,6 +462,41 @@ export async function backlogDrain(rt: Runtime, n: number, byTopic: boolean): Pr
   return median([await once(), await once(), await once()]);
 }
 
+/**
+ * CPU µs per yield while n processes are alive and take turns: n processes each yield a sync
+ * command k times (k = 4M / n, at least 10), round-robin through the run queue, as many cache lines
+ * apart as n processes are. The same n processes with no yield (spawn and exit only) are timed in
+ * the same way and subtracted. The median of three pairs.
+ */
+export async function yieldAtScale(rt: Runtime, n: number): Promise<number> {
+  const k = Math.max(10, Math.floor(4_000_000 / n));
+  let sum = 0;
+  function* worker(_ctx: unknown, yields: number) {
+    let x = 0;
+    for (let i = 0; i < yields; i++) x = yield* new Inc(x);
+    sum += x;
+  }
+  const timed = async (yields: number): Promise<number> => {
+    gc();
+    sum = 0;
+    const t0 = process.cpuUsage();
+    for (let i = 0; i < n; i++) rt.spawn(worker, yields);
+    await rt.whenIdle();
+    const ms = cpuMs(t0);
+    if (sum !== n * yields) throw new Error(`yield at scale: ${sum} yields of ${n * yields}`);
+    if (rt.stats().processes.live !== 0) throw new Error('yield at scale: processes left alive');
+    return ms;
+  };
+  await timed(k);
+  const us: number[] = [];
+  for (let m = 0; m < 3; m++) {
+    const withYields = await timed(k);
+    const without = await timed(0);
+    us.push(((withYields - without) * 1000) / (n * k));
+  }
+  return median(us);
+}
+
 /** µs per child: a parent spawns n children, each messages it and ends; the parent receives all n. */
 export async function spawnExit(rt: Runtime, n: number): Promise<number> {
   const reps = Math.max(1, Math.floor(100_000 / n));
@@ -649,6 +684,8 @@ export async function runDispatchBench(n = 200_000): Promise<string> {
   const spawnSizes = SCALE ? [1_000, 10_000, 100_000, 1_000_000] : [1_000, 10_000, 100_000];
   const se = new Map<number, number>();
   for (const s of spawnSizes) se.set(s, await spawnExit(rt, s));
+  const ys = new Map<number, number>();
+  for (const s of spawnSizes) ys.set(s, await yieldAtScale(rt, s));
   await rt.stop();
   const idleSizes = SCALE ? [100_000, 1_000_000] : [100_000];
   const idle = new Map<number, { bytes: number; stopMs: number; stopCpuMs: number }>();
@@ -662,6 +699,7 @@ export async function runDispatchBench(n = 200_000): Promise<string> {
   const erlCell = (x: number | undefined, ours: number) => (x === undefined ? '–' : `${x.toFixed(3)} (ours ${f2(x / ours)}× its speed)`);
   const procRows = [
     ...spawnSizes.map((s) => [`spawn+exit, ${s.toLocaleString('en')} children message the parent`, `${se.get(s)!.toFixed(3)} µs/child`, erlCell(erlV(`spawn_exit_${s}`), se.get(s)!)]),
+    ...spawnSizes.map((s) => [`sync yield, ${s.toLocaleString('en')} processes taking turns`, `${ys.get(s)!.toFixed(3)} µs/yield (${f2(ys.get(s)! / ys.get(spawnSizes[0]!)!)}× at 1k)`, '–']),
     ['ping-pong round trip', `${ppUs.toFixed(3)} µs`, erlCell(erlPp, ppUs)],
     ...idleSizes.map((s) => [`heap per idle process, ${s.toLocaleString('en')} parked`, `${idle.get(s)!.bytes.toFixed(0)} B`, erlV(`idle_bytes_${s}`) === undefined ? '–' : `${erlV(`idle_bytes_${s}`)!.toFixed(0)} B (${f2(erlV(`idle_bytes_${s}`)! / idle.get(s)!.bytes)}× ours)`]),
     ...idleSizes.map((s) => [`stop() with ${s.toLocaleString('en')} parked`, `${idle.get(s)!.stopMs.toFixed(0)} ms wall (${idle.get(s)!.stopCpuMs.toFixed(0)} ms CPU)`, '']),
