@@ -4,6 +4,13 @@ import type { Pid } from './types.js';
 /** Smallest table: a runtime with a handful of processes never resizes. */
 const MIN_SLOTS = 64;
 
+/** The value of a lower-case hex digit's character code; -1 for any other character. */
+function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  return -1;
+}
+
 /**
  * The serial of a PID string ("{node|0x0002a}" → 42): the hex digits before the closing brace,
  * read from the end. -1 when the string does not end that way (never a live process's PID).
@@ -16,10 +23,8 @@ export function serialOf(pid: string): number {
   // At most 13 digits (serials stay below 2^52), then the x of "0x".
   for (let i = n - 2; i >= n - 15; i--) {
     const c = pid.charCodeAt(i);
-    let d: number;
-    if (c >= 0x30 && c <= 0x39) d = c - 0x30;
-    else if (c >= 0x61 && c <= 0x66) d = c - 0x57;
-    else return c === 0x78 /* x */ && scale > 1 ? serial : -1;
+    const d = hexDigit(c);
+    if (d < 0) return c === 0x78 /* x */ && scale > 1 ? serial : -1;
     serial += d * scale;
     scale *= 16;
   }
@@ -120,11 +125,12 @@ export class ProcTable {
     let slot = 0;
     for (let k = 0; k < this.digits; k++) {
       const c = pid.charCodeAt(n - 2 - k);
-      let d: number;
-      if (c >= 0x30 && c <= 0x39) d = c - 0x30;
-      else if (c >= 0x61 && c <= 0x66) d = c - 0x57;
-      else if (c === 0x78 /* x */ && k > 0) break;
-      else return -1;
+      const d = hexDigit(c);
+      if (d < 0) {
+        // Fewer digits than the table needs: the serial is smaller than its size.
+        if (c === 0x78 /* x */ && k > 0) break;
+        return -1;
+      }
       slot |= d << (4 * k);
     }
     return slot & this.mask;

@@ -17,7 +17,7 @@ import { all, createRuntime, definePlugin, receive, self, type Pid, type Runtime
 import { Deferred, Effect, Fiber, Queue } from 'effect';
 import { runSaga } from 'redux-saga';
 import { call } from 'redux-saga/effects';
-import { cpuMs, fmtRate, fmtSpread, gc, isMain, measureRounds, median, medianRate, ratio, table, type RoundCase, type Rounds, type Spread } from './util.js';
+import { cpuMs, fmtRate, fmtSpread, gc, isMain, measureRounds, medianOfRuns, medianRate, ratio, table, type RoundCase, type Rounds, type Spread } from './util.js';
 
 const SCALE = process.env.BENCH_SCALE === '1' || process.argv.includes('--scale');
 /** BENCH_QUICK=1: only the dispatch and many-classes phases (for A/B runs of a kernel change). */
@@ -458,10 +458,7 @@ export async function backlogDrain(rt: Runtime, n: number, byTopic: boolean): Pr
     return (cpu * 1000) / (n * reps);
   };
   // A warm-up, then the median of five timed runs (one run of a 1M backlog is one GC-bound sample).
-  await once();
-  const us: number[] = [];
-  for (let m = 0; m < 5; m++) us.push(await once());
-  return median(us);
+  return medianOfRuns(5, once);
 }
 
 /**
@@ -489,14 +486,11 @@ export async function yieldAtScale(rt: Runtime, n: number): Promise<number> {
     if (rt.stats().processes.live !== 0) throw new Error('yield at scale: processes left alive');
     return ms;
   };
-  await timed(k);
-  const us: number[] = [];
-  for (let m = 0; m < 3; m++) {
+  return medianOfRuns(3, async () => {
     const withYields = await timed(k);
     const without = await timed(0);
-    us.push(((withYields - without) * 1000) / (n * k));
-  }
-  return median(us);
+    return ((withYields - without) * 1000) / (n * k);
+  });
 }
 
 /** µs per child: a parent spawns n children, each messages it and ends; the parent receives all n. */
@@ -512,10 +506,8 @@ export async function spawnExit(rt: Runtime, n: number): Promise<number> {
     for (let i = 0; i < k; i++) got += (yield* receive<number>()).payload;
     return got;
   }
-  await rt.run(parent, Math.min(n, 10_000));
-  // The median of three timed runs, as the Erlang side takes.
-  const us: number[] = [];
-  for (let m = 0; m < 3; m++) {
+  // A warm-up, then the median of three timed runs, as the Erlang side takes.
+  return medianOfRuns(3, async () => {
     gc();
     const t0 = process.cpuUsage();
     for (let r = 0; r < reps; r++) {
@@ -524,9 +516,8 @@ export async function spawnExit(rt: Runtime, n: number): Promise<number> {
     }
     const ms = cpuMs(t0);
     if (rt.stats().processes.live !== 0) throw new Error('spawn+exit: processes left alive');
-    us.push((ms * 1000) / (n * reps));
-  }
-  return median(us);
+    return (ms * 1000) / (n * reps);
+  });
 }
 
 /** Heap bytes per process parked in receive(), and the CPU ms of stop() with them parked. */

@@ -33,6 +33,14 @@ export async function measure(cases: readonly Case[], n: number, rounds = 5): Pr
   return cases.map((c) => ({ name: c.name, opsPerSec: median(rates.get(c.name)!) }));
 }
 
+/** The median of `times` results of `run`, after one untimed call of it (a warm-up). */
+export async function medianOfRuns(times: number, run: () => Promise<number>): Promise<number> {
+  await run();
+  const xs: number[] = [];
+  for (let i = 0; i < times; i++) xs.push(await run());
+  return median(xs);
+}
+
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
